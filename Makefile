@@ -1,0 +1,36 @@
+# The two commands of the README are `make run` and `make test`; the others are their steps.
+.PHONY: install train run shell test validate lock clean nlu-report choose-pipeline
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONPATH := .
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+
+install:
+	@scripts/install.sh
+
+train: install
+	@.venv/bin/python scripts/train.py
+
+run: install
+	@scripts/run.sh
+
+shell: install
+	@scripts/run.sh shell
+
+test: install
+	.venv/bin/python -m pytest $(PYTEST_ARGS)
+
+validate: install
+	.venv/bin/rasa data validate --config config.yml --domain bot/domain.yml --data bot/data --fail-on-warnings
+
+lock: install
+	@(sed -n 1,2p requirements/lock.txt; .venv/bin/pip freeze --exclude-editable) > requirements/lock.new && mv requirements/lock.new requirements/lock.txt
+
+clean:
+	rm -rf models var logs .pytest_cache
+
+nlu-report: install
+	.venv/bin/python bench/nlu_heldout.py
+
+choose-pipeline: install
+	.venv/bin/python bench/nlu_cv.py

@@ -1,0 +1,67 @@
+"""When the bot does not understand: rephrase with the two likeliest topics, then an advisor."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+import knowledge
+
+from . import render, ui
+
+FALLBACK_ACTION = "action_fallback"
+# Intents that name no topic to suggest.
+NOT_SUGGESTED = {
+    "nlu_fallback", "out_of_scope", "other_language", "greet", "goodbye", "affirm", "deny",
+    "thank", "bot_challenge", "inform", "ask_help", "next_step", "previous_step",
+    "journey_status", "go_to_step",
+}
+MISUNDERSTANDINGS_BEFORE_ADVISOR = 2
+
+
+def suggestion(intent: str) -> Optional[render.Button]:
+    if intent in NOT_SUGGESTED:
+        return None
+    if intent == "start_journey":
+        return render.intent_button(ui.START_TOUR, intent)
+    if intent == "request_advisor":
+        return render.topic_button("advisor")
+    topic = intent[len("ask_"):]
+    return render.topic_button(topic) if topic in knowledge.topics() else None
+
+
+def misunderstandings_in_a_row(tracker: Tracker) -> int:
+    """How many user turns in a row, this one included, the bot has not understood."""
+    turns: List[set] = []  # the actions run after each user message
+    for event in tracker.events:
+        if event.get("event") == "user":
+            turns.append(set())
+        elif event.get("event") == "action" and turns:
+            turns[-1].add(event.get("name"))
+    count = 1
+    for actions in reversed(turns[:-1]):
+        if FALLBACK_ACTION not in actions:
+            break
+        count += 1
+    return count
+
+
+class ActionFallback(Action):
+    def name(self) -> Text:
+        return FALLBACK_ACTION
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        if misunderstandings_in_a_row(tracker) >= MISUNDERSTANDINGS_BEFORE_ADVISOR:
+            dispatcher.utter_message(
+                text=ui.REPHRASE_AGAIN,
+                buttons=[render.topic_button("advisor"), render.intent_button(ui.NO, "deny")],
+            )
+            return [SlotSet("pending_offer", ui.OFFER_ADVISOR)]
+        ranking = tracker.latest_message.get("intent_ranking") or []
+        candidates = render.buttons(suggestion(item.get("name", "")) for item in ranking)
+        if len(candidates) < 2:
+            candidates = render.buttons([*candidates, *(render.topic_button(t) for t in ui.MENU_TOPICS)])
+        dispatcher.utter_message(text=ui.REPHRASE, buttons=candidates[:2])
+        return [SlotSet("pending_offer", None)]

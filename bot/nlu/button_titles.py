@@ -1,0 +1,56 @@
+"""Recognises a button title typed as text, so that every quick reply also works typed.
+
+A visitor on a text-only channel (or who prefers typing) writes « Le jury » or « Étape
+suivante » as shown on the button: that must mean what the click means, whatever the
+classifier thinks of two words. The titles come from knowledge/ and the bot's controls,
+so a renamed button keeps working without retraining.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any, Dict, List, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.training_data.message import Message
+
+import knowledge
+from bot.actions import render, ui
+from knowledge.french import fold
+
+
+def normalise(text: str) -> str:
+    """« Reprendre le parcours (étape 2) ! » -> « reprendre le parcours »."""
+    without_detail = re.sub(r"\([^)]*\)", " ", text)
+    return " ".join(re.findall(r"[a-z0-9]+", fold(without_detail)))
+
+
+@lru_cache(maxsize=1)
+def title_intents() -> Dict[str, str]:
+    titles = {knowledge.label(topic): render.topic_intent(topic) for topic in knowledge.topics()}
+    titles.update(
+        {ui.START_TOUR: "start_journey", ui.NEXT_STEP: "next_step", ui.PREVIOUS_STEP: "previous_step",
+         ui.RESUME_TOUR: "journey_status"}
+    )
+    return {normalise(title): intent for title, intent in titles.items()}
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class ButtonTitleClassifier(GraphComponent):
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "ButtonTitleClassifier":
+        return cls()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            intent = title_intents().get(normalise(message.get("text") or ""))
+            if intent is None:
+                continue
+            others = [r for r in message.get("intent_ranking") or [] if r.get("name") != intent]
+            message.set("intent", {"name": intent, "confidence": 1.0}, add_to_output=True)
+            message.set("intent_ranking", [{"name": intent, "confidence": 1.0}, *others], add_to_output=True)
+        return messages

@@ -1,0 +1,147 @@
+"""The CQP knowledge base: content, dated values and rules, with their sources.
+
+Pure Python, no Rasa. The conversation layer calls these functions; every answer carries
+its sources and the dates of the rule it states, for the day it is asked.
+"""
+from __future__ import annotations
+
+import os
+import re
+from datetime import date
+from functools import lru_cache
+from typing import Optional, Tuple
+
+from . import french
+from .model import Answer, DatedValue, Decision, Link, MissingFact, Outcome, Period, Source, Step, Topic
+from .store import PLACEHOLDER, KnowledgeBase, KnowledgeError, load
+
+__all__ = [
+    "Answer", "Decision", "KnowledgeError", "Link", "MissingFact", "Outcome", "Source", "Step",
+    "answer", "base", "find_step", "label", "registration_label", "status_label", "step", "steps", "today", "topics", "value_on",
+]
+
+RULES_DATE_ENV = "CQP_RULES_DATE"
+
+
+@lru_cache(maxsize=1)
+def base() -> KnowledgeBase:
+    """The knowledge base, loaded and checked once per process."""
+    return load()
+
+
+def today() -> date:
+    """The day whose rules apply: today, unless CQP_RULES_DATE (AAAA-MM-JJ) pins it for a demo or a test."""
+    pinned = os.environ.get(RULES_DATE_ENV, "").strip()
+    return date.fromisoformat(pinned) if pinned else date.today()
+
+
+def status_label(status: str) -> Optional[str]:
+    """« demandeur_emploi » -> « demandeur ou demandeuse d'emploi »; None for an unknown status."""
+    return base().statuses.get(status)
+
+
+def registration_label(registration: str) -> Optional[str]:
+    return base().registrations.get(registration)
+
+
+def topics() -> Tuple[str, ...]:
+    return tuple(base().topics)
+
+
+def label(topic_id: str) -> str:
+    return _topic(topic_id).label
+
+
+def steps() -> Tuple[Step, ...]:
+    return base().steps
+
+
+def step(number: int) -> Step:
+    if not 1 <= number <= len(base().steps):
+        raise KeyError(f"pas d'étape {number}")
+    return base().steps[number - 1]
+
+
+_ORDINALS = {"premiere": 1, "1ere": 1, "deuxieme": 2, "seconde": 2, "deux": 2, "2e": 2,
+             "troisieme": 3, "trois": 3, "3e": 3, "quatrieme": 4, "quatre": 4, "4e": 4,
+             "derniere": 4}
+
+
+def find_step(text: str) -> Optional[Step]:
+    """The tour step a visitor names: « 3 », « troisième », « l'étape du jury », « financement »."""
+    words = re.findall(r"[a-z0-9]+", french.fold(text))
+    for word in words:
+        number = int(word) if word.isdigit() else _ORDINALS.get(word)
+        if number and 1 <= number <= len(base().steps):
+            return step(number)
+    folded = " ".join(words)
+    # The longest alias wins: « choisir sa voie » names step 2 although « choisir » alone names step 1.
+    matches = [
+        (len(alias), candidate)
+        for candidate in base().steps
+        for alias in candidate.aliases
+        if re.search(rf"\b{re.escape(' '.join(re.findall(r'[a-z0-9]+', french.fold(alias))))}\b", folded)
+    ]
+    return max(matches, key=lambda match: match[0])[1] if matches else None
+
+
+def value_on(value_id: str, on: Optional[date] = None) -> Optional[Period]:
+    """The period of a dated value in force on a day, or None where no verified value covers it."""
+    return base().values[value_id].at(on or today())
+
+
+def answer(topic_id: str, on: Optional[date] = None) -> Answer:
+    """What to say about a topic on a day (today by default), with its sources and dates."""
+    day = on or today()
+    topic = _topic(topic_id)
+    version = topic.version_on(day)
+    if version is None:
+        raise KnowledgeError(f"{topic_id} : aucune règle connue le {day.isoformat()}")
+    sources = list(version.sources)
+    text = PLACEHOLDER.sub(lambda m: _fill(m, version.start, day, sources), version.text)
+    index = topic.versions.index(version)
+    previous = topic.versions[index - 1] if index > 0 else None
+    return Answer(
+        topic=topic.id,
+        label=topic.label,
+        text=text,
+        sources=tuple(dict.fromkeys(sources)),
+        in_force_since=version.start,
+        in_force_until=version.end,
+        last_checked=version.last_checked,
+        rule_changed=previous is not None,
+        previously=(
+            f"Avant le {french.date_in_words(version.start)} : {previous.summary}" if previous else None
+        ),
+        next=tuple(Link(t, base().topics[t].label) for t in topic.next),
+        step=topic.step,
+    )
+
+
+def _topic(topic_id: str) -> Topic:
+    try:
+        return base().topics[topic_id]
+    except KeyError:
+        raise KeyError(f"sujet inconnu : {topic_id}") from None
+
+
+def _fill(match: "re.Match[str]", since: date, day: date, sources: list) -> str:
+    name, argument = match.groups()
+    if name == "since":
+        return french.date_in_words(since)
+    return _value_text(base().values[argument], day, sources)
+
+
+def _value_text(value: DatedValue, day: date, sources: list) -> str:
+    """An amount in force on the day; where none is verified, the last known one, said as such."""
+    period = value.at(day)
+    if period is not None:
+        sources.extend(period.sources)
+        return french.amount(period.value, value.unit, value.decimals)
+    last = value.last_known_before(day)
+    if last is None:
+        return "(montant non vérifié à cette date)"
+    sources.extend(last.sources)
+    known = french.amount(last.value, value.unit, value.decimals)
+    until = french.date_in_words(last.end) if last.end else ""
+    return f"{known} (dernier montant vérifié, valable jusqu'au {until} : à vérifier pour aujourd'hui)"

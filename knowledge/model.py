@@ -1,0 +1,131 @@
+"""Typed records of the knowledge base. Plain dataclasses: no Rasa, no I/O."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import Enum
+from typing import Optional, Tuple
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Period:
+    """One value of a dated quantity, in force from `start` to `end` (inclusive)."""
+
+    value: float
+    start: date
+    end: Optional[date]
+    sources: Tuple[Source, ...]
+
+    def covers(self, day: date) -> bool:
+        return self.start <= day and (self.end is None or day <= self.end)
+
+
+@dataclass(frozen=True)
+class DatedValue:
+    id: str
+    label: str
+    unit: str
+    decimals: int
+    last_checked: date
+    periods: Tuple[Period, ...]
+
+    def at(self, day: date) -> Optional[Period]:
+        return next((p for p in self.periods if p.covers(day)), None)
+
+    def last_known_before(self, day: date) -> Optional[Period]:
+        earlier = [p for p in self.periods if p.start <= day]
+        return earlier[-1] if earlier else None
+
+
+@dataclass(frozen=True)
+class Version:
+    """The wording of a topic while one rule is in force."""
+
+    start: date
+    end: Optional[date]
+    text: str
+    sources: Tuple[Source, ...]
+    last_checked: date
+    summary: Optional[str] = None
+
+    def covers(self, day: date) -> bool:
+        return self.start <= day and (self.end is None or day <= self.end)
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    label: str
+    versions: Tuple[Version, ...]
+    next: Tuple[str, ...] = ()
+    step: Optional[int] = None
+
+    def version_on(self, day: date) -> Optional[Version]:
+        return next((v for v in self.versions if v.covers(day)), None)
+
+
+@dataclass(frozen=True)
+class Step:
+    number: int
+    title: str
+    topic: str
+    questions: Tuple[str, ...]
+    aliases: Tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Link:
+    """A follow-up offered to the visitor: a topic id and its button label."""
+
+    topic: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the assistant says about a topic on a given day."""
+
+    topic: str
+    label: str
+    text: str
+    sources: Tuple[Source, ...]
+    in_force_since: date
+    in_force_until: Optional[date]
+    last_checked: date
+    rule_changed: bool
+    previously: Optional[str]
+    next: Tuple[Link, ...]
+    step: Optional[int]
+
+
+class Outcome(str, Enum):
+    ELIGIBLE = "eligible"
+    NOT_ELIGIBLE = "not_eligible"
+    TO_CHECK = "to_check"
+
+
+@dataclass(frozen=True)
+class MissingFact:
+    """A fact a decision still needs, with the question that asks for it."""
+
+    name: str
+    question: str
+
+
+@dataclass(frozen=True)
+class Decision:
+    question: str
+    outcome: Outcome
+    reasons: Tuple[str, ...]
+    sources: Tuple[Source, ...]
+    rules_date: date
+    missing: Tuple[MissingFact, ...] = ()
+    check_with: Optional[str] = None
+    alternatives: Tuple[str, ...] = field(default=())

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Starts the action server (5055) and the Rasa server (5005, REST and socket.io) with the
+# embedded defaults: SQLite tracker store under var/, HTTP API off.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 PYTHONPATH=. SQLALCHEMY_SILENCE_UBER_WARNING=1
+mode=${1:-run}
+mkdir -p var logs
+model=$(.venv/bin/python scripts/train.py)
+
+.venv/bin/rasa run actions --actions bot.actions --port "${ACTION_PORT:-5055}" > logs/actions.log 2>&1 &
+actions_pid=$!
+trap 'kill $actions_pid 2>/dev/null || true' EXIT INT TERM
+for _ in $(seq 1 60); do
+  curl -fs "http://localhost:${ACTION_PORT:-5055}/health" >/dev/null 2>&1 && break
+  kill -0 $actions_pid 2>/dev/null || { echo "Le serveur d'actions n'a pas démarré : voir logs/actions.log" >&2; exit 1; }
+  sleep 1
+done
+
+if [ "$mode" = shell ]; then
+  .venv/bin/rasa shell --model "$model" --endpoints endpoints.yml
+  exit
+fi
+cat <<MSG
+L'assistant démarre (modèle $model).
+  REST      : POST http://localhost:${RASA_PORT:-5005}/webhooks/rest/webhook  {"sender": "moi", "message": "Bonjour"}
+  socket.io : http://localhost:${RASA_PORT:-5005}/socket.io
+  Actions   : http://localhost:${ACTION_PORT:-5055} (journal : logs/actions.log)
+Arrêt : Ctrl+C.
+MSG
+.venv/bin/rasa run --model "$model" --endpoints endpoints.yml --credentials credentials.yml \
+  --port "${RASA_PORT:-5005}" --cors "${CQP_CORS_ORIGINS:-http://localhost:8080}"

@@ -1,0 +1,82 @@
+"""Shared fixtures: a trained model and the real servers, started once per test session."""
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any, Dict, List
+
+import pytest
+import requests
+
+from tests import servers
+
+
+@pytest.fixture(scope="session")
+def model() -> Path:
+    return servers.train_model()
+
+
+@pytest.fixture(scope="session")
+def action_server(tmp_path_factory):
+    server, port = servers.start_action_server(tmp_path_factory.mktemp("actions"))
+    yield port
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def rasa(model, action_server, tmp_path_factory):
+    server, url, token = servers.start_rasa_server(model, action_server, tmp_path_factory.mktemp("rasa"))
+    yield RasaClient(url, token)
+    server.stop()
+
+
+class RasaClient:
+    def __init__(self, url: str, token: str):
+        self.url, self.token = url, token
+
+    def parse(self, text: str) -> Dict[str, Any]:
+        response = requests.post(f"{self.url}/model/parse", params={"token": self.token}, json={"text": text}, timeout=30)
+        response.raise_for_status()
+        return response.json()
+
+    def conversation(self) -> "Conversation":
+        return Conversation(self, f"test-{uuid.uuid4().hex}")
+
+
+class Conversation:
+    """One visitor talking through the REST channel."""
+
+    def __init__(self, client: RasaClient, sender: str):
+        self.client, self.sender = client, sender
+        self.replies: List[Dict[str, Any]] = []
+
+    def say(self, message: str) -> List[Dict[str, Any]]:
+        response = requests.post(
+            f"{self.client.url}/webhooks/rest/webhook", json={"sender": self.sender, "message": message}, timeout=60
+        )
+        response.raise_for_status()
+        self.replies = response.json()
+        return self.replies
+
+    @property
+    def text(self) -> str:
+        return "\n".join(r.get("text", "") for r in self.replies)
+
+    @property
+    def buttons(self) -> List[Dict[str, str]]:
+        return [b for r in self.replies for b in r.get("buttons", [])]
+
+    @property
+    def payloads(self) -> List[str]:
+        return [b["payload"] for b in self.buttons]
+
+    def click(self, title_start: str) -> List[Dict[str, Any]]:
+        button = next(b for b in self.buttons if b["title"].startswith(title_start))
+        return self.say(button["payload"])
+
+    def tracker(self) -> Dict[str, Any]:
+        response = requests.get(
+            f"{self.client.url}/conversations/{self.sender}/tracker", params={"token": self.client.token}, timeout=30
+        )
+        response.raise_for_status()
+        return response.json()

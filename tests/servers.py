@@ -1,0 +1,102 @@
+"""Starts the real servers for the tests: the action server and a Rasa server on free ports."""
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Dict, List, Optional
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+RASA = str(ROOT / ".venv" / "bin" / "rasa")
+ENV = {
+    **os.environ,
+    "RASA_TELEMETRY_ENABLED": "false",
+    "TF_CPP_MIN_LOG_LEVEL": "2",
+    "PYTHONPATH": str(ROOT),
+    "PYTHONHASHSEED": "0",
+    "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    def __init__(self, name: str, command: List[str], health_url: str, log: Path, env: Optional[Dict[str, str]] = None):
+        self.name, self.health_url, self.log = name, health_url, log
+        self._log_handle = log.open("w")
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, env={**ENV, **(env or {})}, stdout=self._log_handle, stderr=subprocess.STDOUT
+        )
+
+    def wait_ready(self, timeout: float = 300) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.name} stopped at start-up:\n{self.log.read_text()[-3000:]}")
+            try:
+                if requests.get(self.health_url, timeout=2).ok:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.5)
+        raise RuntimeError(f"{self.name} not ready after {timeout}s:\n{self.log.read_text()[-3000:]}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._log_handle.close()
+
+
+def start_action_server(workdir: Path, env: Optional[Dict[str, str]] = None) -> "tuple[Server, int]":
+    port = free_port()
+    server = Server(
+        "action server",
+        [RASA, "run", "actions", "--actions", "bot.actions", "--port", str(port)],
+        f"http://127.0.0.1:{port}/health",
+        workdir / "actions.log",
+        env,
+    )
+    server.wait_ready()
+    return server, port
+
+
+def start_rasa_server(model: Path, action_port: int, workdir: Path) -> "tuple[Server, str, str]":
+    """A Rasa server like `make run`'s, with the HTTP API on behind a random token for /model/parse."""
+    port, token = free_port(), secrets.token_hex(16)
+    endpoints = workdir / "endpoints.yml"
+    endpoints.write_text(
+        f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
+        f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{workdir / "tracker.db"}"\n'
+    )
+    server = Server(
+        "rasa server",
+        [RASA, "run", "--model", str(model), "--endpoints", str(endpoints), "--credentials",
+         str(ROOT / "credentials.yml"), "--port", str(port), "--enable-api", "--auth-token", token],
+        f"http://127.0.0.1:{port}/",
+        workdir / "rasa.log",
+    )
+    server.wait_ready()
+    return server, f"http://127.0.0.1:{port}", token
+
+
+def train_model() -> Path:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "train.py")], cwd=ROOT, env=ENV, check=True,
+        stdout=subprocess.PIPE, text=True,
+    )
+    return ROOT / result.stdout.strip().splitlines()[-1]

@@ -1,0 +1,183 @@
+"""The actions, called with real rasa_sdk trackers: the messages and events they return."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+import knowledge
+from bot.actions.answer import ActionAnswer
+from bot.actions.fallback import ActionFallback
+from bot.actions.inform import ActionInform
+from bot.actions.journey import ActionJourney
+from bot.actions.menu import ActionAffirm, ActionDeny, ActionMenu
+from bot.actions import ui
+
+SLOTS = ("status", "registration", "experience_duration", "job", "branch", "certification", "journey_step", "pending_offer")
+
+
+def user_event(intent: str, text: str = "") -> Dict[str, Any]:
+    return {"event": "user", "text": text or intent, "parse_data": {"intent": {"name": intent}}}
+
+
+def tracker(intent: str, text: str = "", slots: Optional[Dict[str, Any]] = None, entities: Optional[List] = None,
+            ranking: Optional[List] = None, history: Optional[List[Dict[str, Any]]] = None) -> Tracker:
+    latest = {
+        "intent": {"name": intent, "confidence": 0.9},
+        "entities": entities or [],
+        "text": text or intent,
+        "intent_ranking": ranking or [{"name": intent, "confidence": 0.9}],
+    }
+    events = [*(history or []), {**user_event(intent, text), "parse_data": latest}]
+    return Tracker("test", {**{s: None for s in SLOTS}, **(slots or {})}, latest, events, False, None, None, "action_listen")
+
+
+def run(action, tracker_: Tracker):
+    dispatcher = CollectingDispatcher()
+    events = action.run(dispatcher, tracker_, {})
+    return dispatcher.messages, {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+def test_answer_gives_the_knowledge_text_its_source_and_next_topics_as_buttons():
+    messages, slots = run(ActionAnswer(), tracker("ask_jury"))
+    expected = knowledge.answer("jury", on=knowledge.today())
+    text = messages[0]["text"]
+    assert expected.text in text
+    assert "Source :" in text and expected.sources[0].url in text
+    assert [b["payload"] for b in messages[0]["buttons"]] == [
+        "/request_advisor" if link.topic == "advisor" else f"/ask_{link.topic}" for link in expected.next
+    ]
+    assert slots == {"pending_offer": None}
+
+
+def test_answer_during_the_tour_offers_the_way_back():
+    messages, _ = run(ActionAnswer(), tracker("ask_referentiel", slots={"journey_step": 2.0}))
+    titles = [b["title"] for b in messages[0]["buttons"]]
+    assert f"{ui.RESUME_TOUR} (étape 2)" in titles
+
+
+def test_answer_states_a_changed_rule_with_its_date():
+    messages, _ = run(ActionAnswer(), tracker("ask_vae_eligibility"))
+    assert "Règle en vigueur depuis le 1er janvier 2024" in messages[0]["text"]
+    assert "Avant le 1er janvier 2024" in messages[0]["text"]
+
+
+def test_answer_for_an_intent_without_topic_asks_to_rephrase():
+    messages, _ = run(ActionAnswer(), tracker("ask_nothing_known"))
+    assert messages[0]["text"] == ui.REPHRASE
+
+
+@pytest.mark.parametrize(
+    "intent, slots, expected_step",
+    [
+        ("start_journey", {}, 1),
+        ("start_journey", {"journey_step": 3.0}, 1),
+        ("next_step", {"journey_step": 1.0}, 2),
+        ("next_step", {}, 1),
+        ("next_step", {"journey_step": 4.0}, 4),
+        ("previous_step", {"journey_step": 3.0}, 2),
+        ("previous_step", {"journey_step": 1.0}, 1),
+        ("journey_status", {"journey_step": 3.0}, 3),
+    ],
+)
+def test_tour_moves(intent, slots, expected_step):
+    messages, events = run(ActionJourney(), tracker(intent, slots=slots))
+    assert events["journey_step"] == expected_step
+    assert f"Étape {expected_step}/4" in messages[0]["text"]
+    step = knowledge.step(expected_step)
+    assert knowledge.answer(step.topic, on=knowledge.today()).text in messages[0]["text"]
+
+
+def test_tour_step_buttons_offer_next_previous_and_questions():
+    messages, events = run(ActionJourney(), tracker("next_step", slots={"journey_step": 1.0}))
+    payloads = [b["payload"] for b in messages[0]["buttons"]]
+    assert payloads[0] == "/next_step" and "/previous_step" in payloads
+    assert all(f"/ask_{t}" in payloads for t in knowledge.step(2).questions)
+    assert events["pending_offer"] == ui.OFFER_NEXT_STEP
+
+
+def test_last_step_offers_the_advisor_not_a_next_step():
+    messages, events = run(ActionJourney(), tracker("go_to_step", entities=[{"entity": "step", "value": "jury"}]))
+    assert events["journey_step"] == 4
+    assert "/next_step" not in [b["payload"] for b in messages[0]["buttons"]]
+    assert events["pending_offer"] == ui.OFFER_ADVISOR
+
+
+def test_go_to_step_by_name_in_the_text_without_entity():
+    _, events = run(ActionJourney(), tracker("go_to_step", text="on passe à l'évaluation"))
+    assert events["journey_step"] == 3
+
+
+def test_go_to_an_unknown_step_asks_which_one():
+    messages, events = run(ActionJourney(), tracker("go_to_step", text="va à l'étape 12"))
+    assert events == {}
+    assert len(messages[0]["buttons"]) == 4
+
+
+def test_where_are_we_before_the_tour_started():
+    messages, events = run(ActionJourney(), tracker("journey_status"))
+    assert events == {} and messages[0]["buttons"][0]["payload"] == "/start_journey"
+
+
+def test_yes_after_a_step_goes_to_the_next_step():
+    _, events = run(ActionAffirm(), tracker("affirm", slots={"journey_step": 2.0, "pending_offer": ui.OFFER_NEXT_STEP}))
+    assert events["journey_step"] == 3
+
+
+def test_yes_after_the_advisor_offer_gives_the_advisor():
+    messages, _ = run(ActionAffirm(), tracker("affirm", slots={"pending_offer": ui.OFFER_ADVISOR}))
+    assert knowledge.answer("advisor", on=knowledge.today()).text in messages[0]["text"]
+
+
+def test_yes_and_no_without_an_offer_show_the_menu():
+    messages, _ = run(ActionAffirm(), tracker("affirm"))
+    assert messages[0]["text"] == ui.AFFIRMED and messages[0]["buttons"]
+    messages, events = run(ActionDeny(), tracker("deny", slots={"pending_offer": ui.OFFER_NEXT_STEP}))
+    assert messages[0]["text"] == ui.DENIED and events == {"pending_offer": None}
+
+
+@pytest.mark.parametrize("intent, text", [("greet", ui.GREETING), ("out_of_scope", ui.OUT_OF_SCOPE)])
+def test_menu_says_what_the_bot_can_do(intent, text):
+    messages, _ = run(ActionMenu(), tracker(intent))
+    assert messages[0]["text"] == text
+    assert messages[0]["buttons"][0]["payload"] == "/start_journey"
+
+
+def test_help_gives_the_capabilities_with_the_tour_first():
+    messages, _ = run(ActionMenu(), tracker("ask_help"))
+    assert knowledge.answer("capabilities", on=knowledge.today()).text in messages[0]["text"]
+    assert messages[0]["buttons"][0]["payload"] == "/start_journey"
+
+
+def test_first_misunderstanding_suggests_the_two_likeliest_topics():
+    ranking = [{"name": "nlu_fallback", "confidence": 0.4}, {"name": "ask_jury", "confidence": 0.3},
+               {"name": "greet", "confidence": 0.1}, {"name": "ask_evaluation", "confidence": 0.1}]
+    messages, _ = run(ActionFallback(), tracker("nlu_fallback", ranking=ranking))
+    assert messages[0]["text"] == ui.REPHRASE
+    assert [b["payload"] for b in messages[0]["buttons"]] == ["/ask_jury", "/ask_evaluation"]
+
+
+def test_second_misunderstanding_in_a_row_offers_an_advisor():
+    history = [user_event("nlu_fallback", "blabla"), {"event": "action", "name": "action_fallback"},
+               {"event": "action", "name": "action_listen"}]
+    messages, events = run(ActionFallback(), tracker("nlu_fallback", history=history))
+    assert messages[0]["text"] == ui.REPHRASE_AGAIN
+    assert messages[0]["buttons"][0]["payload"] == "/request_advisor"
+    assert events["pending_offer"] == ui.OFFER_ADVISOR
+
+
+def test_a_misunderstanding_after_an_understood_turn_starts_counting_again():
+    history = [user_event("nlu_fallback", "blabla"), {"event": "action", "name": "action_fallback"},
+               user_event("ask_jury"), {"event": "action", "name": "action_answer"}]
+    messages, _ = run(ActionFallback(), tracker("nlu_fallback", history=history))
+    assert messages[0]["text"] == ui.REPHRASE
+
+
+def test_inform_says_what_was_understood():
+    entities = [{"entity": "status", "value": "demandeur_emploi"}, {"entity": "experience_duration", "value": "3 ans"},
+                {"entity": "job", "value": "aide-soignante"}]
+    messages, _ = run(ActionInform(), tracker("inform", entities=entities))
+    text = messages[0]["text"]
+    assert knowledge.status_label("demandeur_emploi") in text and "3 ans" in text and "aide-soignante" in text

@@ -1,0 +1,149 @@
+"""Whole conversations through the REST channel, with the trained model and the real action server."""
+from __future__ import annotations
+
+import pytest
+
+import knowledge
+from bot.actions import ui
+
+TOPIC_QUESTIONS = {
+    "cqp_definition": "c'est quoi exactement un CQP ?",
+    "steps_overview": "quelles sont les étapes pour avoir un CQP ?",
+    "choose_cqp": "comment choisir mon CQP ?",
+    "referentiel": "où je peux consulter le référentiel du CQP ?",
+    "blocs_competences": "c'est quoi un bloc de compétences ?",
+    "cep": "c'est quoi le conseil en évolution professionnelle ?",
+    "routes": "quelles voies pour obtenir un CQP ?",
+    "formation": "où suivre une formation pour préparer un CQP ?",
+    "financing": "qui peut payer ma formation ?",
+    "cpf_definition": "c'est quoi le compte personnel de formation ?",
+    "cpf_eligibility": "est-ce que je peux payer mon CQP avec mon CPF ?",
+    "cpf_participation": "combien coûte le reste à charge du CPF ?",
+    "vae_definition": "c'est quoi la VAE ?",
+    "vae_eligibility": "est-ce que je peux faire une VAE ?",
+    "vae_process": "comment se passe une VAE ?",
+    "vae_financing": "qui finance la VAE ?",
+    "conge_vae": "j'ai droit à un congé pour ma VAE ?",
+    "evaluation": "comment se passe l'évaluation des compétences ?",
+    "jury": "qui compose le jury ?",
+    "partial_validation": "et si le jury ne valide qu'une partie ?",
+    "rncp_rs": "quelle différence entre RNCP et RS ?",
+    "france_travail": "Pôle emploi existe encore ?",
+    "periode_reconversion": "la Pro-A existe toujours ?",
+}
+
+
+def expected_text(topic: str) -> str:
+    return knowledge.answer(topic, on=knowledge.today()).text
+
+
+@pytest.mark.parametrize("topic", sorted(TOPIC_QUESTIONS))
+def test_a_question_in_own_words_gets_todays_sourced_answer(rasa, topic):
+    chat = rasa.conversation()
+    chat.say(TOPIC_QUESTIONS[topic])
+    assert expected_text(topic) in chat.text
+    assert "Source :" in chat.text and "https://" in chat.text
+    assert chat.buttons, "a next step is offered as buttons"
+
+
+@pytest.mark.parametrize("topic", sorted(knowledge.topics()))
+def test_each_button_title_typed_as_text_works(rasa, topic):
+    if topic == "capabilities":
+        pytest.skip("not offered as a button")
+    chat = rasa.conversation()
+    chat.say(knowledge.label(topic))
+    assert expected_text(topic) in chat.text
+
+
+def test_the_four_step_tour_with_a_question_on_the_way(rasa):
+    chat = rasa.conversation()
+    chat.say("Bonjour")
+    assert chat.payloads[0] == "/start_journey"
+    chat.say("je veux obtenir un CQP")
+    assert "Étape 1/4" in chat.text
+    chat.say("étape suivante")
+    assert "Étape 2/4" in chat.text
+    chat.say("c'est quoi le CPF ?")
+    assert expected_text("cpf_definition") in chat.text
+    assert any(b["title"].startswith("Reprendre le parcours (étape 2)") for b in chat.buttons)
+    chat.say("on en est où ?")
+    assert "Étape 2/4" in chat.text
+    chat.click("Étape suivante")
+    assert "Étape 3/4" in chat.text
+    chat.say("revenir à l'étape précédente")
+    assert "Étape 2/4" in chat.text
+    chat.say("oui")
+    assert "Étape 3/4" in chat.text
+    chat.say("passe directement à l'étape du jury")
+    assert "Étape 4/4" in chat.text
+    chat.say("étape suivante")
+    assert "dernière étape" in chat.text
+    assert "/request_advisor" in chat.payloads
+
+
+def test_jump_to_a_step_by_number(rasa):
+    chat = rasa.conversation()
+    chat.say("aller à l'étape 3")
+    assert "Étape 3/4" in chat.text
+
+
+def test_clicking_a_quick_reply_payload(rasa):
+    chat = rasa.conversation()
+    chat.say("c'est quoi la VAE ?")
+    topic = knowledge.answer("vae_definition", on=knowledge.today()).next[0].topic
+    chat.click(knowledge.label(topic))
+    assert expected_text(topic) in chat.text
+
+
+# Messages the bot should not understand; the test uses two the model sends to nlu_fallback.
+UNCLEAR = ["blorg fnak zwirt", "hmm", "et donc", "le truc", "xyz", "pourquoi ?", "asdf"]
+
+
+def test_fallback_twice_then_the_advisor_offer(rasa):
+    unclear = [text for text in UNCLEAR if rasa.parse(text)["intent"]["name"] == "nlu_fallback"]
+    assert len(unclear) >= 2, "the fallback must catch unclear messages"
+    chat = rasa.conversation()
+    chat.say(unclear[0])
+    assert ui.REPHRASE in chat.text
+    assert len(chat.buttons) == 2
+    chat.say(unclear[1])
+    assert "conseiller" in chat.text and chat.payloads[0] == "/request_advisor"
+    chat.say("oui")
+    assert expected_text("advisor") in chat.text
+
+
+def test_off_topic_gets_what_the_bot_can_do(rasa):
+    chat = rasa.conversation()
+    chat.say("quel temps fera-t-il demain à Lyon ?")
+    assert "spécialisé dans les CQP" in chat.text
+    assert "/start_journey" in chat.payloads
+
+
+def test_another_language_gets_a_clear_message(rasa):
+    chat = rasa.conversation()
+    chat.say("Hello, how can I get a professional certificate?")
+    assert "uniquement en français" in chat.text
+
+
+def test_situation_told_is_acknowledged(rasa):
+    chat = rasa.conversation()
+    chat.say("je suis demandeuse d'emploi avec 3 ans d'expérience comme aide-soignante")
+    assert "demandeur ou demandeuse d'emploi" in chat.text
+
+
+def test_advisor_request(rasa):
+    chat = rasa.conversation()
+    chat.say("je voudrais parler à un conseiller")
+    assert expected_text("advisor") in chat.text
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["   ", "<script>alert('x')</script>", "' OR 1=1; DROP TABLE events; --", "😀😀😀", "a" * 5000,
+     "/restart", "\u202eتحويل\u202c"],
+)
+def test_odd_input_gets_an_answer_and_the_conversation_goes_on(rasa, message):
+    chat = rasa.conversation()
+    chat.say(message)
+    chat.say("c'est quoi un CQP ?")
+    assert expected_text("cqp_definition") in chat.text
