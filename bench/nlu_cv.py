@@ -1,6 +1,7 @@
 """Chooses the NLU pipeline by 5-fold cross-validation on the training data only.
 
-    .venv/bin/python bench/nlu_cv.py [bench/pipelines/x.yml …]
+    .venv/bin/python bench/nlu_cv.py [bench/pipelines/x.yml …]   (make choose-pipeline: all of them)
+    .venv/bin/python bench/nlu_cv.py --report                     (the table from results/cv/ only)
 
 Each candidate in bench/pipelines/ is cross-validated on bot/data/nlu.yml with the same
 folds (fixed seed); the table goes to docs/nlu/pipeline-choice.md. The held-out file is
@@ -9,6 +10,7 @@ never read here.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import platform
 import sys
@@ -24,7 +26,7 @@ os.chdir(ROOT)
 
 FOLDS = 5
 SEED = 42
-THRESHOLDS = (0.2, 0.3, 0.4, 0.5)
+THRESHOLDS = (0.2, 0.3, 0.4, 0.5, 0.6)
 
 
 def cross_validate(config: Path, nlu: Path):
@@ -48,6 +50,7 @@ def cross_validate(config: Path, nlu: Path):
         "entity_f1": mean(entity_f1) if entity_f1 else float("nan"),
         "seconds": elapsed,
         "kept": {t: _kept(predictions, t) for t in THRESHOLDS},
+        "predictions": [(p["intent"], p["predicted"], p["confidence"]) for p in predictions],
     }
 
 
@@ -61,14 +64,28 @@ def _kept(predictions, threshold):
 
 
 def main(argv):
-    candidates = [Path(a) for a in argv] or sorted((ROOT / "bench" / "pipelines").glob("*.yml"))
+    if argv == ["--report"]:
+        argv, candidates = [], []  # only rebuild the table from results/cv/
+    else:
+        candidates = [Path(a) for a in argv] or sorted((ROOT / "bench" / "pipelines").glob("*.yml"))
     nlu = ROOT / "bot" / "data" / "nlu.yml"
-    rows = []
+    store = ROOT / "results" / "cv"
+    store.mkdir(parents=True, exist_ok=True)
     for config in candidates:
         result = cross_validate(config, nlu)
         print(f"{config.stem}: accuracy {result['accuracy']:.3f}, F1 {result['f1']:.3f}, "
               f"entity F1 {result['entity_f1']:.3f} ({result['seconds']:.0f} s)", flush=True)
-        rows.append((config.stem, result))
+        (store / f"{config.stem}.json").write_text(json.dumps(result))
+    # The table shows every candidate measured so far, so candidates can be run one at a time.
+    rows = []
+    for path in sorted(store.glob("*.json")):
+        result = json.loads(path.read_text())
+        if "predictions" in result:
+            predictions = [{"intent": i, "predicted": p, "confidence": c} for i, p, c in result["predictions"]]
+            result["kept"] = {t: _kept(predictions, t) for t in THRESHOLDS}
+        else:
+            result["kept"] = {float(t): v for t, v in result["kept"].items()}
+        rows.append((path.stem, result))
     out = ROOT / "docs" / "nlu" / "pipeline-choice.md"
     out.parent.mkdir(parents=True, exist_ok=True)
     lines = [
@@ -90,7 +107,7 @@ def main(argv):
         "",
         "| candidate | " + " | ".join(f"t = {t}" for t in THRESHOLDS) + " |",
         "|---|" + "---|" * len(THRESHOLDS),
-        *(f"| `{name}` | " + " | ".join(f"{r['kept'][t][0]:.3f} ({r['kept'][t][1]:.2f})" for t in THRESHOLDS) + " |"
+        *(f"| `{name}` | " + " | ".join(f"{r['kept'][t][0]:.3f} ({r['kept'][t][1]:.2f})" if t in r["kept"] else "–" for t in THRESHOLDS) + " |"
           for name, r in rows),
         "",
     ]

@@ -29,4 +29,4 @@ L'assistant démarre (modèle $model).
 Arrêt : Ctrl+C.
 MSG
 .venv/bin/rasa run --model "$model" --endpoints endpoints.yml --credentials credentials.yml \
-  --port "${RASA_PORT:-5005}" --cors "${CQP_CORS_ORIGINS:-http://localhost:8080}"
+  --interface "${RASA_INTERFACE:-127.0.0.1}" --port "${RASA_PORT:-5005}" --cors "${CQP_CORS_ORIGINS:-http://localhost:8080}"

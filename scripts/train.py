@@ -40,7 +40,7 @@ def train() -> Path:
     subprocess.run(
         [str(ROOT / ".venv/bin/rasa"), "train", "--config", "config.yml", "--domain", "bot/domain.yml",
          "--data", "bot/data", "--out", "models", "--fixed-model-name", target.name[: -len(".tar.gz")]],
-        cwd=ROOT, env=env, check=True,
+        cwd=ROOT, env=env, check=True, stdout=sys.stderr,  # stdout carries only the model path
     )
     for old in (ROOT / "models").glob("cqp-*.tar.gz"):
         if old != target:

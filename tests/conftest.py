@@ -19,20 +19,24 @@ def model() -> Path:
 @pytest.fixture(scope="session")
 def action_server(tmp_path_factory):
     server, port = servers.start_action_server(tmp_path_factory.mktemp("actions"))
-    yield port
+    yield port, server.log
     server.stop()
 
 
 @pytest.fixture(scope="session")
 def rasa(model, action_server, tmp_path_factory):
-    server, url, token = servers.start_rasa_server(model, action_server, tmp_path_factory.mktemp("rasa"))
-    yield RasaClient(url, token)
+    port, action_log = action_server
+    server, url, token = servers.start_rasa_server(model, port, tmp_path_factory.mktemp("rasa"))
+    yield RasaClient(url, token, logs=(server.log, action_log))
     server.stop()
 
 
 class RasaClient:
-    def __init__(self, url: str, token: str):
-        self.url, self.token = url, token
+    def __init__(self, url: str, token: str, logs: tuple = ()):
+        self.url, self.token, self.logs = url, token, logs
+
+    def logged(self) -> str:
+        return "\n".join(path.read_text(errors="replace") for path in self.logs)
 
     def parse(self, text: str) -> Dict[str, Any]:
         response = requests.post(f"{self.url}/model/parse", params={"token": self.token}, json={"text": text}, timeout=30)

@@ -95,12 +95,13 @@ def test_clicking_a_quick_reply_payload(rasa):
     assert expected_text(topic) in chat.text
 
 
-# Messages the bot should not understand; the test uses two the model sends to nlu_fallback.
-UNCLEAR = ["blorg fnak zwirt", "hmm", "et donc", "le truc", "xyz", "pourquoi ?", "asdf"]
+# Messages the bot should not understand (none is in the training data); the test uses
+# two that the NLU finds unclear.
+UNCLEAR = ["blorg fnak zwirt", "euh bon", "heuu", "wxcvb", "je comprends rien", "xyz", "pfiou"]
 
 
 def test_fallback_twice_then_the_advisor_offer(rasa):
-    unclear = [text for text in UNCLEAR if rasa.parse(text)["intent"]["name"] == "nlu_fallback"]
+    unclear = [text for text in UNCLEAR if rasa.parse(text)["intent"]["name"] in ("nlu_fallback", "unclear")]
     assert len(unclear) >= 2, "the fallback must catch unclear messages"
     chat = rasa.conversation()
     chat.say(unclear[0])
@@ -125,10 +126,12 @@ def test_another_language_gets_a_clear_message(rasa):
     assert "uniquement en français" in chat.text
 
 
-def test_situation_told_is_acknowledged(rasa):
+def test_situation_told_is_acknowledged_and_never_logged(rasa):
     chat = rasa.conversation()
     chat.say("je suis demandeuse d'emploi avec 3 ans d'expérience comme aide-soignante")
     assert "demandeur ou demandeuse d'emploi" in chat.text
+    logged = rasa.logged()
+    assert "aide-soignante" not in logged and "demandeuse" not in logged
 
 
 def test_advisor_request(rasa):

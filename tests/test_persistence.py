@@ -6,7 +6,8 @@ from tests.conftest import RasaClient
 
 
 def test_a_restart_does_not_lose_the_conversation(model, action_server, tmp_path):
-    first, url, token = servers.start_rasa_server(model, action_server, tmp_path)
+    port, _ = action_server
+    first, url, token = servers.start_rasa_server(model, port, tmp_path)
     try:
         chat = RasaClient(url, token).conversation()
         chat.say("je veux obtenir un CQP")
@@ -16,7 +17,7 @@ def test_a_restart_does_not_lose_the_conversation(model, action_server, tmp_path
         first.stop()
     assert (tmp_path / "tracker.db").stat().st_size > 0
 
-    second, url, token = servers.start_rasa_server(model, action_server, tmp_path)
+    second, url, token = servers.start_rasa_server(model, port, tmp_path)
     try:
         chat.client = RasaClient(url, token)
         chat.say("on en est où ?")

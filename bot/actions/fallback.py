@@ -14,7 +14,7 @@ from . import render, ui
 FALLBACK_ACTION = "action_fallback"
 # Intents that name no topic to suggest.
 NOT_SUGGESTED = {
-    "nlu_fallback", "out_of_scope", "other_language", "greet", "goodbye", "affirm", "deny",
+    "nlu_fallback", "unclear", "out_of_scope", "other_language", "greet", "goodbye", "affirm", "deny",
     "thank", "bot_challenge", "inform", "ask_help", "next_step", "previous_step",
     "journey_status", "go_to_step",
 }
