@@ -11,9 +11,9 @@ from datetime import date
 from functools import lru_cache
 from typing import Optional, Tuple
 
-from . import french
-from .model import Answer, DatedValue, Decision, Link, MissingFact, Outcome, Period, Source, Step, Topic
-from .store import PLACEHOLDER, KnowledgeBase, KnowledgeError, load
+from . import french, texts
+from .model import Answer, Decision, Link, MissingFact, Outcome, Period, Source, Step, Topic
+from .store import KnowledgeBase, KnowledgeError, load
 
 __all__ = [
     "Answer", "Decision", "KnowledgeError", "Link", "MissingFact", "Outcome", "Source", "Step",
@@ -98,7 +98,7 @@ def answer(topic_id: str, on: Optional[date] = None) -> Answer:
     if version is None:
         raise KnowledgeError(f"{topic_id} : aucune règle connue le {day.isoformat()}")
     sources = list(version.sources)
-    text = PLACEHOLDER.sub(lambda m: _fill(m, version.start, day, sources), version.text)
+    text = texts.fill(version.text, day, base().values, sources, since=version.start)
     index = topic.versions.index(version)
     previous = topic.versions[index - 1] if index > 0 else None
     return Answer(
@@ -123,25 +123,3 @@ def _topic(topic_id: str) -> Topic:
         return base().topics[topic_id]
     except KeyError:
         raise KeyError(f"sujet inconnu : {topic_id}") from None
-
-
-def _fill(match: "re.Match[str]", since: date, day: date, sources: list) -> str:
-    name, argument = match.groups()
-    if name == "since":
-        return french.date_in_words(since)
-    return _value_text(base().values[argument], day, sources)
-
-
-def _value_text(value: DatedValue, day: date, sources: list) -> str:
-    """An amount in force on the day; where none is verified, the last known one, said as such."""
-    period = value.at(day)
-    if period is not None:
-        sources.extend(period.sources)
-        return french.amount(period.value, value.unit, value.decimals)
-    last = value.last_known_before(day)
-    if last is None:
-        return "(montant non vérifié à cette date)"
-    sources.extend(last.sources)
-    known = french.amount(last.value, value.unit, value.decimals)
-    until = french.date_in_words(last.end) if last.end else ""
-    return f"{known} (dernier montant vérifié, valable jusqu'au {until} : à vérifier pour aujourd'hui)"

@@ -33,6 +33,44 @@ class KnowledgeBase:
     steps: Tuple[Step, ...]
     statuses: Mapping[str, str]
     registrations: Mapping[str, str]
+    facts: Mapping[str, "FactQuestion"]
+    reasons: Mapping[str, "Reason"]
+    financing: Tuple["FinancingOption", ...]
+
+
+@dataclass(frozen=True)
+class FactQuestion:
+    name: str
+    question: str
+    choices: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Reason:
+    id: str
+    text: str
+    sources: Tuple[Source, ...]
+    start: Optional[date]
+    end: Optional[date]
+
+    def covers(self, day: date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+
+@dataclass(frozen=True)
+class FinancingOption:
+    id: str
+    label: str
+    text: str
+    statuses: Tuple[str, ...]
+    routes: Tuple[str, ...]
+    registrations: Tuple[str, ...]
+    sources: Tuple[Source, ...]
+    start: date
+    end: Optional[date]
+
+    def covers(self, day: date) -> bool:
+        return self.start <= day and (self.end is None or day <= self.end)
 
 
 def _read(path: Path) -> Any:
@@ -196,6 +234,47 @@ def _check_links(topics: Mapping[str, Topic]) -> None:
             raise KnowledgeError(f"{topic.id}.yml › next: sujet(s) inconnu(s) {unknown}")
 
 
+def load_decisions(path: Path, sources: Mapping[str, Source], values: Mapping[str, DatedValue]):
+    body = _read(path)
+    facts = {
+        name: FactQuestion(name, str(_require(item, "question", f"{path.name} › {name}")), dict(item.get("choices") or {}))
+        for name, item in _require(body, "facts", path.name).items()
+    }
+    reasons = {}
+    for reason_id, item in _require(body, "reasons", path.name).items():
+        where = f"{path.name} › {reason_id}"
+        text = " ".join(str(_require(item, "text", where)).split())
+        _check_placeholders(text, values, where)
+        start = _optional_date(item.get("from"), where)
+        if "{since}" in text and start is None:
+            raise KnowledgeError(f"{where}: {{since}} demande une date « from »")
+        reasons[reason_id] = Reason(reason_id, text, _sources(item.get("sources"), sources, where), start,
+                                    _optional_date(item.get("until"), where))
+    return facts, reasons
+
+
+def load_financing(path: Path, sources: Mapping[str, Source], statuses: Mapping[str, str]) -> Tuple[FinancingOption, ...]:
+    options = []
+    for index, item in enumerate(_require(_read(path), "options", path.name)):
+        where = f"{path.name} › option {index + 1}"
+        option = FinancingOption(
+            id=str(_require(item, "id", where)),
+            label=str(_require(item, "label", where)),
+            text=" ".join(str(_require(item, "text", where)).split()),
+            statuses=tuple(_require(item, "statuses", where)),
+            routes=tuple(_require(item, "routes", where)),
+            registrations=tuple(item.get("registrations") or ()),
+            sources=_sources(item.get("sources"), sources, where),
+            start=_date(_require(item, "from", where), where),
+            end=_optional_date(item.get("until"), where),
+        )
+        unknown = [s for s in option.statuses if s not in statuses]
+        if unknown:
+            raise KnowledgeError(f"{where}: situation(s) inconnue(s) {unknown}")
+        options.append(option)
+    return tuple(options)
+
+
 def load(directory: Path = DATA_DIR) -> KnowledgeBase:
     sources = load_sources(directory / "sources.yml")
     values = load_values(directory / "values.yml", sources)
@@ -204,11 +283,16 @@ def load(directory: Path = DATA_DIR) -> KnowledgeBase:
     _check_links(topics)
     steps = load_steps(directory / "steps.yml", topics)
     profile = _read(directory / "profile.yml")
+    statuses = dict(_require(profile, "statuses", "profile.yml"))
+    facts, reasons = load_decisions(directory / "decisions.yml", sources, values)
     return KnowledgeBase(
         sources=sources,
         values=values,
         topics=topics,
         steps=steps,
-        statuses=dict(_require(profile, "statuses", "profile.yml")),
+        statuses=statuses,
         registrations=dict(_require(profile, "registrations", "profile.yml")),
+        facts=facts,
+        reasons=reasons,
+        financing=load_financing(directory / "financing.yml", sources, statuses),
     )

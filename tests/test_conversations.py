@@ -48,8 +48,6 @@ def test_a_question_in_own_words_gets_todays_sourced_answer(rasa, topic):
 
 @pytest.mark.parametrize("topic", sorted(knowledge.topics()))
 def test_each_button_title_typed_as_text_works(rasa, topic):
-    if topic == "capabilities":
-        pytest.skip("not offered as a button")
     chat = rasa.conversation()
     chat.say(knowledge.label(topic))
     assert expected_text(topic) in chat.text

@@ -7,6 +7,7 @@ from pathlib import Path
 import yaml
 
 import knowledge
+from bot.actions import render, ui
 
 ROOT = Path(__file__).resolve().parent.parent
 HELDOUT = ROOT / "tests" / "data" / "nlu_heldout.yml"
@@ -56,7 +57,7 @@ def test_heldout_accuracy_per_intent(rasa, capsys):
 
 def test_button_titles_are_understood_as_typed_text(rasa):
     for topic in knowledge.topics():
-        if topic == "capabilities":
-            continue
-        expected = "request_advisor" if topic == "advisor" else f"ask_{topic}"
-        assert rasa.parse(knowledge.label(topic))["intent"]["name"] == expected, topic
+        assert rasa.parse(knowledge.label(topic))["intent"]["name"] == render.topic_intent(topic), topic
+    for title, intent in [(ui.START_TOUR, "start_journey"), (ui.NEXT_STEP, "next_step"),
+                          (ui.PREVIOUS_STEP, "previous_step"), (f"{ui.RESUME_TOUR} (étape 2)", "journey_status")]:
+        assert rasa.parse(title)["intent"]["name"] == intent, title

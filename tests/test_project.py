@@ -1,9 +1,7 @@
 """Project checks: the training data validates, and the install step finds Python 3.10 or says why not."""
 from __future__ import annotations
 
-import os
 import subprocess
-from pathlib import Path
 
 from tests.servers import ENV, RASA, ROOT
 
