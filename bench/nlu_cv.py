@@ -26,7 +26,7 @@ os.chdir(ROOT)
 
 FOLDS = 5
 SEED = 42
-THRESHOLDS = (0.2, 0.3, 0.4, 0.5, 0.6)
+THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.5)
 
 
 def cross_validate(config: Path, nlu: Path):

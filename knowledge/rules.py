@@ -107,7 +107,10 @@ def vae(profile: Profile, on: date) -> Decision:
     decision.say("vae_no_minimum", "vae_old_minimum", "vae_any_experience", "vae_feasibility")
     if unknown:
         return decision.decide(Outcome.TO_CHECK, check_with=CHECK_FRANCE_COMPETENCES)
-    return decision.say("vae_route").decide(Outcome.ELIGIBLE, check_with=CHECK_CERTIFIER)
+    decision.say("vae_route", "cpf_vae_whole_route", "vae_payers")
+    if profile.status in (None, "salarie", "cadre"):
+        decision.say("vae_conge", "vae_transitions_pro")
+    return decision.decide(Outcome.ELIGIBLE, check_with=CHECK_CERTIFIER)
 
 
 def cpf(profile: Profile, on: date) -> Decision:
@@ -185,4 +188,4 @@ def financing(profile: Profile, on: date) -> Decision:
     paid_by_others = [o for o in options if o.id != "self"]
     if not paid_by_others:
         return decision.decide(Outcome.TO_CHECK, check_with=CHECK_CEP)
-    return decision.decide(Outcome.ELIGIBLE, missing=["registration"] if profile.registration is None else [])
+    return decision.decide(Outcome.ELIGIBLE)

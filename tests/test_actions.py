@@ -181,3 +181,66 @@ def test_inform_says_what_was_understood():
     messages, _ = run(ActionInform(), tracker("inform", entities=entities))
     text = messages[0]["text"]
     assert knowledge.status_label("demandeur_emploi") in text and "3 ans" in text and "aide-soignante" in text
+
+
+# --- The eligibility checks' form validation, with real trackers --------------------------
+import asyncio  # noqa: E402
+
+import yaml  # noqa: E402
+
+from bot.actions.decisions import ValidateCpfForm, ValidateVaeForm  # noqa: E402
+
+DOMAIN = yaml.safe_load(open(__import__("pathlib").Path(__file__).parent.parent / "bot" / "domain.yml"))
+
+
+def form_tracker(text: str, slots: Dict[str, Any], extracted: Optional[Dict[str, Any]] = None) -> Tracker:
+    """A tracker as the form's validation action sees it: `extracted` are the slots Rasa has
+    just extracted from the message (SlotSet events after it)."""
+    latest = {"intent": {"name": "inform", "confidence": 0.9}, "entities": [], "text": text,
+              "intent_ranking": [{"name": "inform", "confidence": 0.9}]}
+    all_slots = {**{s: None for s in DOMAIN["slots"]}, **slots, **(extracted or {})}
+    events = [{"event": "user", "text": text, "parse_data": latest},
+              *({"event": "slot", "name": k, "value": v} for k, v in (extracted or {}).items())]
+    return Tracker("test", all_slots, latest, events, False, None, {"name": "vae_form"}, "action_listen")
+
+
+def validate(action, tracker_: Tracker):
+    """The slots set, with `requested_slot` as Rasa resolves it: the validation action's choice,
+    or else (when it keeps the domain's order) the first empty slot of the form."""
+    dispatcher = CollectingDispatcher()
+    before = dict(tracker_.slots)
+    events = asyncio.run(action.run(dispatcher, tracker_, DOMAIN))
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    if "requested_slot" not in slots:
+        after = {**before, **slots}
+        form = DOMAIN["forms"][action.form_name()]["required_slots"]
+        slots["requested_slot"] = next((s for s in form if after.get(s) is None), None)
+    return slots, dispatcher.messages
+
+
+def test_vae_form_takes_a_duration_written_in_words_and_ends():
+    slots, _ = validate(ValidateVaeForm(), form_tracker("un an et demi", {"registration": "rncp", "requested_slot": "experience_months"}))
+    assert slots["experience_months"] == 18 and slots["requested_slot"] is None
+
+
+def test_vae_form_asks_again_for_a_vague_duration_with_the_reason():
+    slots, messages = validate(ValidateVaeForm(), form_tracker("quelques mois", {"registration": "rncp", "requested_slot": "experience_months"}))
+    assert slots["experience_months"] is None and slots["requested_slot"] == "experience_months"
+    assert "chiffre" in messages[0]["text"]
+
+
+def test_vae_form_for_an_rs_cqp_needs_no_experience():
+    slots, _ = validate(ValidateVaeForm(), form_tracker("au RS", {"registration": "rs", "requested_slot": "registration"}))
+    assert slots["requested_slot"] is None
+
+
+def test_cpf_form_asks_working_time_only_of_employees():
+    employee, _ = validate(ValidateCpfForm(), form_tracker("salarié", {"registration": "rncp", "status": "salarie", "requested_slot": "status"}))
+    assert employee["requested_slot"] == "work_time"
+    job_seeker, _ = validate(ValidateCpfForm(), form_tracker("chômage", {"registration": "rncp", "status": "demandeur_emploi", "requested_slot": "status"}))
+    assert job_seeker["requested_slot"] is None
+
+
+def test_form_refuses_an_unknown_status_value():
+    slots, _ = validate(ValidateCpfForm(), form_tracker("martien", {"registration": "rncp", "requested_slot": "status"}, {"status": "martien"}))
+    assert slots["status"] is None and slots["requested_slot"] == "status"

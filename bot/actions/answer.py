@@ -42,4 +42,6 @@ class ActionAnswer(Action):
         if topic not in knowledge.topics():
             dispatcher.utter_message(text=ui.REPHRASE)
             return []
-        return say(dispatcher, tracker, topic)
+        check = ui.CHECKS.get(ui.CHECK_FOR_TOPIC.get(topic, ""))
+        extra = [render.intent_button(check[1], check[2])] if check else []
+        return say(dispatcher, tracker, topic, extra=extra)

@@ -14,7 +14,7 @@ from . import render, ui
 FALLBACK_ACTION = "action_fallback"
 # Intents that name no topic to suggest.
 NOT_SUGGESTED = {
-    "nlu_fallback", "unclear", "out_of_scope", "other_language", "greet", "goodbye", "affirm", "deny",
+    "nlu_fallback", "unclear", "dont_know", "cancel", "out_of_scope", "other_language", "greet", "goodbye", "affirm", "deny",
     "thank", "bot_challenge", "inform", "ask_help", "next_step", "previous_step",
     "journey_status", "go_to_step",
 }
@@ -28,6 +28,9 @@ def suggestion(intent: str) -> Optional[render.Button]:
         return render.intent_button(ui.START_TOUR, intent)
     if intent == "request_advisor":
         return render.topic_button("advisor")
+    for _, label, check_intent in ui.CHECKS.values():
+        if intent == check_intent:
+            return render.intent_button(label, intent)
     topic = intent[len("ask_"):]
     return render.topic_button(topic) if topic in knowledge.topics() else None
 

@@ -1,16 +1,18 @@
-"""The visitor tells their situation: say what was understood and what to ask next."""
+"""The visitor tells their situation (or corrects it): note it, then decide or offer the checks."""
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 import knowledge
+from knowledge.durations import in_words
 
-from . import render
+from . import decisions, render, ui
 
-SUGGESTED_TOPICS = ("vae_eligibility", "financing", "cpf_eligibility")
+PROFILE_ENTITIES = ("status", "registration", "experience_duration", "job", "branch", "certification", "route")
 
 
 def understood(tracker: Tracker) -> List[str]:
@@ -35,19 +37,36 @@ def understood(tracker: Tracker) -> List[str]:
     return list(dict.fromkeys(facts))
 
 
+def tells_facts(tracker: Tracker) -> bool:
+    return any(e.get("entity") in PROFILE_ENTITIES for e in tracker.latest_message.get("entities") or [])
+
+
+def note(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
+    """Notes the facts; after a check, gives its decision again with them, else offers the checks."""
+    events: List[Dict[Text, Any]] = []
+    duration = decisions.months_from(tracker, whole_text=False)
+    if duration is not None and duration.usable:
+        events.append(SlotSet("experience_months", float(duration.months)))
+        tracker.slots["experience_months"] = float(duration.months)
+    question = decisions.last_question(tracker)
+    if question and tells_facts(tracker):
+        return events + decisions.say_decision(dispatcher, tracker, question, intro=ui.CORRECTED)
+    facts = understood(tracker)
+    if duration is not None and duration.usable and duration.precision.value != "exact":
+        facts.append(f"soit environ {in_words(duration.months)}")
+    text = ("C'est noté : " + " ; ".join(facts) + ". Que voulez-vous vérifier ?") if facts else \
+        "Merci pour ces précisions. Que voulez-vous vérifier ?"
+    buttons = render.buttons(
+        [render.intent_button(label, intent) for _, label, intent in ui.CHECKS.values()]
+        + [render.tour_button(tracker.get_slot("journey_step"))]
+    )
+    dispatcher.utter_message(text=text, buttons=buttons)
+    return events
+
+
 class ActionInform(Action):
     def name(self) -> Text:
         return "action_inform"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        facts = understood(tracker)
-        text = (
-            "C'est noté : " + " ; ".join(facts) + ". Que voulez-vous savoir ?"
-            if facts
-            else "Merci pour ces précisions. Que voulez-vous savoir ?"
-        )
-        buttons = render.buttons(
-            [*(render.topic_button(t) for t in SUGGESTED_TOPICS), render.tour_button(tracker.get_slot("journey_step"))]
-        )
-        dispatcher.utter_message(text=text, buttons=buttons)
-        return []
+        return note(dispatcher, tracker)

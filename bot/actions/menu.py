@@ -7,7 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from . import advisor, journey, render, ui
+from . import advisor, inform, journey, render, ui
 from .answer import say
 from .conversation import latest_intent
 
@@ -57,5 +57,7 @@ class ActionDeny(Action):
         return "action_deny"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        if inform.tells_facts(tracker):  # « non, en fait 3 ans »: a correction, not a refusal
+            return inform.note(dispatcher, tracker)
         dispatcher.utter_message(text=ui.DENIED, buttons=menu_buttons(tracker))
         return [SlotSet("pending_offer", None)]

@@ -21,3 +21,39 @@ AFFIRMED = "Très bien. Que souhaitez-vous savoir ?"
 DENIED = "D'accord. Que puis-je faire d'autre pour vous ?"
 REPHRASE = "Je n'ai pas bien compris. Pouvez-vous reformuler ? Vous parliez peut-être de :"
 REPHRASE_AGAIN = "Je n'arrive toujours pas à vous comprendre, désolé. Un conseiller en évolution professionnelle (CEP) peut faire le point avec vous. Voulez-vous le contacter ?"
+
+# The eligibility checks (knowledge/rules.py): how to start them and what their outcome is called.
+CHECKS = {
+    "vae": ("vae_form", "Vérifier mon droit à la VAE", "check_vae"),
+    "cpf": ("cpf_form", "Vérifier mon CPF", "check_cpf"),
+    "financing": ("financing_form", "Qui peut financer mon projet ?", "check_financing"),
+}
+HEADLINES = {
+    ("vae", "eligible"): "La VAE est possible pour ce CQP dans votre situation.",
+    ("vae", "not_eligible"): "La VAE n'est pas possible pour ce CQP.",
+    ("vae", "to_check"): "La VAE est peut-être possible : un point reste à vérifier.",
+    ("cpf", "eligible"): "Votre CPF peut financer ce CQP.",
+    ("cpf", "not_eligible"): "Votre CPF ne peut pas financer ce CQP.",
+    ("cpf", "to_check"): "Votre CPF peut peut-être financer ce CQP : un point reste à vérifier.",
+    ("financing", "eligible"): "Voici qui peut financer votre projet.",
+    ("financing", "not_eligible"): "Cette voie n'est pas finançable pour ce CQP.",
+    ("financing", "to_check"): "Le financement de votre projet est à construire avec un conseiller.",
+}
+WHY = "Pourquoi :"
+OTHERWISE = "Autres possibilités :"
+CHECK_WITH = "À vérifier auprès de : {who}."
+RULES_OF_THE_DAY = "Règles en vigueur le {day}."
+CANCELLED = "D'accord, j'arrête les questions. Ce que vous m'avez dit reste noté : vous pourrez reprendre quand vous voulez."
+DONT_KNOW = {
+    "experience_months": "Une estimation suffit, par exemple « environ 2 ans » ; si vous n'avez aucune expérience dans ce métier, écrivez « aucune ».",
+    "status": "Choisissez la situation la plus proche de la vôtre.",
+    "work_time": "Si vous ne savez pas encore, répondez « non » : je vous dirai aussi ce qui change sur le temps de travail.",
+    "route": "Si vous hésitez, choisissez la formation : je vous dirai aussi pour la VAE ensuite.",
+}
+CORRECTED = "C'est corrigé."
+# Which check a knowledge answer offers next.
+CHECK_FOR_TOPIC = {
+    "vae_definition": "vae", "vae_eligibility": "vae", "vae_process": "vae", "vae_financing": "vae",
+    "cpf_definition": "cpf", "cpf_eligibility": "cpf", "cpf_participation": "cpf",
+    "financing": "financing", "routes": "vae",
+}

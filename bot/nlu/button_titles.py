@@ -35,6 +35,7 @@ def title_intents() -> Dict[str, str]:
         {ui.START_TOUR: "start_journey", ui.NEXT_STEP: "next_step", ui.PREVIOUS_STEP: "previous_step",
          ui.RESUME_TOUR: "journey_status"}
     )
+    titles.update({label: intent for _, label, intent in ui.CHECKS.values()})
     return {normalise(title): intent for title, intent in titles.items()}
 
 

@@ -1,0 +1,213 @@
+"""The eligibility checks: forms that ask only what a decision misses, then the decision."""
+from __future__ import annotations
+
+from abc import abstractmethod
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+import knowledge
+from knowledge import durations, rules
+from knowledge.french import date_in_words, fold
+from knowledge.model import Decision
+
+from . import render, ui
+
+DECIDE = {"vae": rules.vae, "cpf": rules.cpf, "financing": rules.financing}
+FORM_QUESTION = {form: question for question, (form, _, _) in ui.CHECKS.items()}
+NO_EXPERIENCE = {"aucune", "aucun", "rien", "zero", "0", "pas d experience", "jamais"}
+
+
+def profile_of(tracker: Tracker) -> rules.Profile:
+    status = tracker.get_slot("status")
+    registration = tracker.get_slot("registration")
+    route = tracker.get_slot("route")
+    return rules.Profile(
+        status=status if status in knowledge.base().statuses else None,
+        registration=registration if registration in rules.REGISTRATIONS else None,
+        experience_months=tracker.get_slot("experience_months"),
+        work_time=tracker.get_slot("work_time"),
+        route=route if route in rules.ROUTES else None,
+    )
+
+
+def decide(question: str, tracker: Tracker) -> Decision:
+    return DECIDE[question](profile_of(tracker), knowledge.today())
+
+
+def last_question(tracker: Tracker) -> Optional[str]:
+    """The check the visitor last ran or is running (from the forms the conversation activated)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "active_loop" and event.get("name") in FORM_QUESTION:
+            return FORM_QUESTION[event["name"]]
+    return None
+
+
+def decision_message(question: str, decision: Decision, journey_step: Optional[float]) -> Dict[str, Any]:
+    parts = [ui.HEADLINES[(question, decision.outcome.value)]]
+    if decision.reasons:
+        parts.append(ui.WHY + "\n" + "\n".join(f"• {r}" for r in decision.reasons))
+    if decision.alternatives:
+        parts.append(ui.OTHERWISE + "\n" + "\n".join(f"• {a}" for a in decision.alternatives))
+    if decision.check_with:
+        parts.append(ui.CHECK_WITH.format(who=decision.check_with))
+    if decision.sources:
+        parts.append("Source : " + " ; ".join(f"{s.title} ({s.url})" for s in decision.sources[:3]))
+    parts.append(ui.RULES_OF_THE_DAY.format(day=date_in_words(decision.rules_date)))
+    others = [render.intent_button(label, intent) for q, (_, label, intent) in ui.CHECKS.items() if q != question]
+    buttons = render.buttons([render.topic_button("advisor"), *others, render.tour_button(journey_step)])
+    return render.message("\n\n".join(parts), buttons)
+
+
+class ActionDecision(Action):
+    """Says the decision of the check that just ended (or the last one, after a correction)."""
+
+    def name(self) -> Text:
+        return "action_decision"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        question = last_question(tracker) or "financing"
+        return say_decision(dispatcher, tracker, question)
+
+
+def say_decision(dispatcher: CollectingDispatcher, tracker: Tracker, question: str, intro: Optional[str] = None) -> List[Dict[Text, Any]]:
+    message = decision_message(question, decide(question, tracker), tracker.get_slot("journey_step"))
+    if intro:
+        message["text"] = f"{intro}\n\n{message['text']}"
+    dispatcher.utter_message(**message)
+    return [SlotSet("pending_offer", ui.OFFER_ADVISOR)]
+
+
+def months_from(tracker: Tracker, whole_text: bool) -> Optional[durations.Duration]:
+    """The experience the latest message gives: its duration entity, or the whole text when asked."""
+    entity = next(tracker.get_latest_entity_values("experience_duration"), None)
+    text = entity or (tracker.latest_message.get("text") if whole_text else None)
+    if not text:
+        return None
+    if " ".join(fold(text).replace("'", " ").split()) in NO_EXPERIENCE:
+        return durations.Duration(0.0, durations.Precision.EXACT)
+    return durations.parse(text, knowledge.today())
+
+
+class _CheckForm(FormValidationAction):
+    @property
+    @abstractmethod
+    def question(self) -> str:
+        """The decision this form collects facts for: vae, cpf or financing."""
+
+    def name(self) -> Text:
+        return f"validate_{ui.CHECKS[self.question][0]}"
+
+    async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker,
+                             domain: DomainDict) -> List[Text]:
+        # The facts already known (so that rasa_sdk validates them), then only what the
+        # decision still misses, in the order that ends it soonest.
+        known = [slot for slot in domain_slots if tracker.get_slot(slot) is not None]
+        missing = [fact.name for fact in decide(self.question, tracker).missing]
+        return list(dict.fromkeys(known + missing))
+
+    async def extract_experience_months(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                        domain: DomainDict) -> Dict[Text, Any]:
+        asked = tracker.get_slot("requested_slot") == "experience_months"
+        duration = months_from(tracker, whole_text=asked)
+        if duration is None:
+            return {}
+        if not duration.usable:
+            if not asked:
+                return {}
+            # A None value keeps the form going: it asks the same question again.
+            dispatcher.utter_message(text=f"Je n'ai pas compris cette durée : {duration.problem}")
+            return {"experience_months": None}
+        return {"experience_months": float(duration.months)}
+
+    async def extract_route(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                            domain: DomainDict) -> Dict[Text, Any]:
+        if tracker.get_slot("requested_slot") != "route":
+            return {}
+        text = fold(tracker.latest_message.get("text") or "")
+        found = [route for route in rules.ROUTES if route in text]
+        return {"route": found[0]} if len(found) == 1 else {}
+
+    def validate_status(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                        domain: DomainDict) -> Dict[Text, Any]:
+        return {"status": value if value in knowledge.base().statuses else None}
+
+    def validate_registration(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                              domain: DomainDict) -> Dict[Text, Any]:
+        return {"registration": value if value in rules.REGISTRATIONS else None}
+
+
+class ValidateVaeForm(_CheckForm):
+    question = "vae"
+
+
+class ValidateCpfForm(_CheckForm):
+    question = "cpf"
+
+
+class ValidateFinancingForm(_CheckForm):
+    question = "financing"
+
+
+def _choices(fact: str) -> Dict[str, str]:
+    if fact == "status":
+        return dict(knowledge.base().statuses)
+    return dict(knowledge.base().facts[fact].choices)
+
+
+def ask(dispatcher: CollectingDispatcher, fact: str) -> None:
+    question = knowledge.base().facts[fact].question
+    buttons = []
+    for value, label in _choices(fact).items():
+        if fact == "work_time":
+            buttons.append(render.intent_button(label, "affirm" if value == "oui" else "deny"))
+        elif fact == "registration" and value == "inconnu":
+            buttons.append(render.intent_button(label, "dont_know"))
+        else:
+            buttons.append(render.intent_button(label[:1].upper() + label[1:], "inform", {fact: value}))
+    dispatcher.utter_message(text=question, buttons=buttons)
+
+
+def _ask_action(fact: str) -> type:
+    class AskFact(Action):
+        def name(self) -> Text:
+            return f"action_ask_{fact}"
+
+        def run(self, dispatcher, tracker, domain):
+            ask(dispatcher, fact)
+            return []
+
+    AskFact.__name__ = f"ActionAsk_{fact}"
+    return AskFact
+
+
+ASK_ACTIONS = [_ask_action(fact) for fact in ("registration", "experience_months", "status", "work_time", "route")]
+
+
+class ActionDontKnow(Action):
+    """« Je ne sais pas » to a question of a check: how to answer it anyway."""
+
+    def name(self) -> Text:
+        return "action_dont_know"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        requested = tracker.get_slot("requested_slot")
+        if requested in ui.DONT_KNOW:
+            dispatcher.utter_message(text=ui.DONT_KNOW[requested])
+        return []
+
+
+class ActionCancel(Action):
+    def name(self) -> Text:
+        return "action_cancel"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        buttons = render.buttons(
+            [render.intent_button(label, intent) for _, label, intent in ui.CHECKS.values()]
+            + [render.tour_button(tracker.get_slot("journey_step"))]
+        )
+        dispatcher.utter_message(text=ui.CANCELLED, buttons=buttons)
+        return [SlotSet("requested_slot", None), SlotSet("pending_offer", None)]
