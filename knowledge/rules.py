@@ -13,6 +13,7 @@ from typing import List, Optional, Sequence, Tuple
 
 from . import texts
 from .model import Decision, MissingFact, Outcome, Source
+from .store import FinancingOption
 
 REGISTRATIONS = ("rncp", "rs", "aucun", "inconnu")
 ROUTES = ("formation", "vae")
@@ -147,14 +148,6 @@ def cpf(profile: Profile, on: date) -> Decision:
     return decision.decide(Outcome.ELIGIBLE, check_with=check)
 
 
-@dataclass(frozen=True)
-class FinancingOption:
-    id: str
-    label: str
-    text: str
-    sources: Tuple[Source, ...]
-
-
 def financing_options(profile: Profile, on: date) -> Tuple[FinancingOption, ...]:
     """The ways to pay that fit the visitor's situation, route and the CQP's registration on that day."""
     kb = _kb()
@@ -169,7 +162,7 @@ def financing_options(profile: Profile, on: date) -> Tuple[FinancingOption, ...]
         known = profile.registration in ("rncp", "rs", "aucun")
         if option.registrations and known and profile.registration not in option.registrations:
             continue
-        found.append(FinancingOption(option.id, option.label, option.text, option.sources))
+        found.append(option)
     return tuple(found)
 
 
