@@ -197,3 +197,11 @@ def test_no_question_asked_when_everything_is_known(rasa):
     chat.say('/inform{"status": "demandeur_emploi"}')
     chat.say("/check_cpf")
     assert headline("cpf", "eligible") in chat.text
+
+
+def test_facts_told_after_a_cancelled_check_do_not_bring_it_back(rasa):
+    chat = rasa.conversation()
+    chat.say("/check_vae")
+    chat.say("annuler")
+    chat.say('/inform{"status": "salarie"}')
+    assert ui.CORRECTED not in chat.text and "Que voulez-vous vérifier" in chat.text

@@ -39,8 +39,10 @@ def decide(question: str, tracker: Tracker) -> Decision:
 
 
 def last_question(tracker: Tracker) -> Optional[str]:
-    """The check the visitor last ran or is running (from the forms the conversation activated)."""
+    """The check the visitor last ran or is running; None once they cancelled it."""
     for event in reversed(tracker.events):
+        if event.get("event") == "action" and event.get("name") == "action_cancel":
+            return None
         if event.get("event") == "active_loop" and event.get("name") in FORM_QUESTION:
             return FORM_QUESTION[event["name"]]
     return None
@@ -55,7 +57,7 @@ def decision_message(question: str, decision: Decision, journey_step: Optional[f
     if decision.check_with:
         parts.append(ui.CHECK_WITH.format(who=decision.check_with))
     if decision.sources:
-        parts.append("Source : " + " ; ".join(f"{s.title} ({s.url})" for s in decision.sources[:3]))
+        parts.append(render.sources_line(decision.sources, limit=3))
     parts.append(ui.RULES_OF_THE_DAY.format(day=date_in_words(decision.rules_date)))
     others = [render.intent_button(label, intent) for q, (_, label, intent) in ui.CHECKS.items() if q != question]
     buttons = render.buttons([render.topic_button("advisor"), *others, render.tour_button(journey_step)])

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, Iterable, List, Optional
+from typing import Any, Dict, Iterable, List, Optional, Sequence
 
 import knowledge
 from knowledge.french import date_in_words
@@ -38,9 +38,8 @@ def tour_button(journey_step: Optional[float]) -> Optional[Button]:
     return intent_button(f"{ui.RESUME_TOUR} (étape {int(journey_step)})", "journey_status")
 
 
-def sources_line(answer: knowledge.Answer) -> str:
-    sources = " ; ".join(f"{s.title} ({s.url})" for s in answer.sources[:2])
-    return f"Source : {sources}"
+def sources_line(sources: Sequence[knowledge.Source], limit: int = 2) -> str:
+    return "Source : " + " ; ".join(f"{s.title} ({s.url})" for s in sources[:limit])
 
 
 def dates_line(answer: knowledge.Answer) -> str:
@@ -57,7 +56,7 @@ def answer_text(answer: knowledge.Answer, heading: Optional[str] = None) -> str:
     parts.append(answer.text)
     if answer.previously:
         parts.append(answer.previously.rstrip(".") + ".")
-    parts.append(sources_line(answer))
+    parts.append(sources_line(answer.sources))
     parts.append(dates_line(answer))
     return "\n\n".join(parts)
 
