@@ -47,7 +47,7 @@ CANCELLED = "D'accord, j'arrête les questions. Ce que vous m'avez dit reste not
 DONT_KNOW = {
     "experience_months": "Une estimation suffit, par exemple « environ 2 ans » ; si vous n'avez aucune expérience dans ce métier, écrivez « aucune ».",
     "status": "Choisissez la situation la plus proche de la vôtre.",
-    "work_time": "Répondez selon ce que vous envisagez aujourd'hui : sur votre temps de travail, il faut l'accord de votre employeur ; en dehors, non.",
+    "work_time": "Répondez selon ce que vous envisagez aujourd'hui : la réponse vous dira ce que chaque cas demande.",
     "route": "Si vous hésitez, choisissez la formation ; vous pourrez ensuite vérifier la VAE avec « Vérifier mon droit à la VAE ».",
 }
 CORRECTED = "C'est corrigé."
