@@ -1,5 +1,5 @@
 # The two commands of the README are `make run` and `make test`; the others are their steps.
-.PHONY: install train run shell test validate lock clean nlu-report choose-pipeline
+.PHONY: install train run shell test validate lock clean nlu-report choose-pipeline catalog catalog-default bench-catalog
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONPATH := .
@@ -34,3 +34,16 @@ nlu-report: install
 
 choose-pipeline: install
 	.venv/bin/python bench/nlu_cv.py
+
+# The catalog of certifications from France compétences' export (zip or folder, unchanged):
+#   make catalog EXPORT=~/Téléchargements/export-fiches-csv-2026-11-25.zip
+catalog: install
+	@test -n "$(EXPORT)" || { echo "Indiquez l'export : make catalog EXPORT=<fichier zip ou dossier>"; exit 2; }
+	.venv/bin/python -m knowledge.catalog import "$(EXPORT)"
+
+# Rebuilds the catalog shipped in the repository from the sample rows it ships.
+catalog-default: install
+	.venv/bin/python -m knowledge.catalog import knowledge/catalog/sample_export --db knowledge/catalog/default.sqlite
+
+bench-catalog: install
+	.venv/bin/python bench/catalog_bench.py

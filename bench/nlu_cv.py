@@ -3,7 +3,7 @@
     .venv/bin/python bench/nlu_cv.py [bench/pipelines/x.yml …]   (make choose-pipeline: all of them)
     .venv/bin/python bench/nlu_cv.py --report                     (the table from results/cv/ only)
 
-Each candidate in bench/pipelines/ is cross-validated on bot/data/nlu.yml with the same
+Each candidate in bench/pipelines/ is cross-validated on the NLU files of bot/data/ with the same
 folds (fixed seed); the table goes to docs/nlu/pipeline-choice.md. The held-out file is
 never read here.
 """
@@ -35,7 +35,8 @@ def cross_validate(config: Path, nlu: Path):
     from rasa.shared.nlu.training_data.loading import load_data
 
     np.random.seed(SEED)  # rasa's StratifiedKFold draws its shuffle from numpy's global state
-    data = load_data(str(nlu))
+    files = sorted(nlu.glob("nlu*.yml"))
+    data = load_data(str(files[0])).merge(*(load_data(str(f)) for f in files[1:]))
     started = time.perf_counter()
     intents, entities, _ = asyncio.run(
         rasa_cross_validate(data, FOLDS, str(config), output=None, disable_plotting=True, report_as_dict=True)
@@ -68,7 +69,7 @@ def main(argv):
         argv, candidates = [], []  # only rebuild the table from results/cv/
     else:
         candidates = [Path(a) for a in argv] or sorted((ROOT / "bench" / "pipelines").glob("*.yml"))
-    nlu = ROOT / "bot" / "data" / "nlu.yml"
+    nlu = ROOT / "bot" / "data"
     store = ROOT / "results" / "cv"
     store.mkdir(parents=True, exist_ok=True)
     for config in candidates:
@@ -92,7 +93,7 @@ def main(argv):
         "# Pipeline choice by cross-validation",
         "",
         f"Command: `.venv/bin/python bench/nlu_cv.py` ({FOLDS} folds, seed {SEED}, training data only: "
-        f"`bot/data/nlu.yml`; the held-out file is not read).",
+        f"`bot/data/nlu*.yml`; the held-out file is not read).",
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}.",
         "",
         "| candidate | intent accuracy (mean of folds) | intent weighted F1 | entity F1 (mean of entities) | time for all folds |",

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
-from . import texts
+from . import french, texts
+from .catalog.model import Certification, Registration
 from .model import Decision, MissingFact, Outcome, Source
 from .store import FinancingOption
 
@@ -32,6 +33,19 @@ class Profile:
     experience_months: Optional[float] = None  # related experience
     work_time: Optional[bool] = None  # training during working hours (employees)
     route: Optional[str] = None  # formation, vae
+    # The CQP's fiche, once identified in the catalog: it then says the registration.
+    certification: Optional[Certification] = None
+    # Other fiches the catalog links to it (its successors; RNCP ones for the same jobs).
+    successors: Tuple[Certification, ...] = ()
+    related_rncp: Tuple[Certification, ...] = ()
+
+
+def fiche_source(fiche: Certification) -> Source:
+    return Source(fiche.number, f"France compétences : fiche {fiche.number} « {fiche.title} »", fiche.url)
+
+
+def fiche_name(fiche: Certification) -> str:
+    return f"{fiche.number} « {fiche.title} »"
 
 
 def _kb():
@@ -47,25 +61,49 @@ class _Builder:
         self.question, self.day = question, day
         self.reasons: List[str] = []
         self.sources: List[Source] = []
+        self.extra: Dict[str, str] = {}
+        self.state_unknown = False  # the fiche is known, whether it is still registered is not
+
+    def _text(self, reason_id: str) -> Optional[str]:
+        kb = _kb()
+        reason = kb.reasons[reason_id]
+        if not reason.covers(self.day):
+            return None
+        self.sources.extend(reason.sources)
+        return texts.fill(reason.text, self.day, kb.values, self.sources, since=reason.start, extra=self.extra)
 
     def say(self, *reason_ids: str) -> "_Builder":
-        kb = _kb()
-        for reason_id in reason_ids:
-            reason = kb.reasons[reason_id]
-            if reason.covers(self.day):
-                self.sources.extend(reason.sources)
-                self.reasons.append(texts.fill(reason.text, self.day, kb.values, self.sources, since=reason.start))
+        self.reasons.extend(t for t in map(self._text, reason_ids) if t)
         return self
+
+    def fiche(self, profile: Profile) -> Optional[str]:
+        """Says what the CQP's fiche says and returns the registration it gives (rncp, rs,
+        expiree), or None when no fiche is identified."""
+        fiche = profile.certification
+        if fiche is None:
+            return None
+        state = fiche.registration(self.day)
+        end = french.date_in_words(fiche.end_date) if fiche.end_date else None
+        self.extra = {
+            "fiche": fiche.number, "title": fiche.title, "count": str(len(fiche.blocs)),
+            "until": f" jusqu'au {end}" if end and state is Registration.ACTIVE else "",
+            "ended": f" le {end}" if end and state is Registration.EXPIRED else "",
+            "successor": ", ".join(fiche_name(f) for f in profile.successors),
+            "related": ", ".join(fiche_name(f) for f in profile.related_rncp),
+        }
+        self.sources.append(fiche_source(fiche))
+        if state is Registration.EXPIRED:
+            self.say("fiche_expired")
+            return "expiree"
+        self.state_unknown = state is Registration.UNKNOWN
+        self.say("fiche_state_unknown" if self.state_unknown else f"fiche_{fiche.register}")
+        return fiche.register
 
     def decide(self, outcome: Outcome, missing: Sequence[str] = (), check_with: Optional[str] = None,
                alternatives: Sequence[str] = ()) -> Decision:
-        kb = _kb()
-        alternative_texts: List[str] = []
-        for reason_id in alternatives:
-            reason = kb.reasons[reason_id]
-            if reason.covers(self.day):
-                self.sources.extend(reason.sources)
-                alternative_texts.append(texts.fill(reason.text, self.day, kb.values, self.sources, since=reason.start))
+        alternative_texts = [t for t in map(self._text, alternatives) if t]
+        if self.state_unknown and outcome is Outcome.ELIGIBLE:
+            outcome, check_with = Outcome.TO_CHECK, CHECK_FRANCE_COMPETENCES
         return Decision(
             question=self.question,
             outcome=outcome,
@@ -85,15 +123,28 @@ def missing_fact(name: str) -> MissingFact:
 def vae(profile: Profile, on: date) -> Decision:
     """Can this visitor obtain the CQP by VAE?"""
     decision = _Builder("vae", on)
-    if profile.registration is None:
+    registration = decision.fiche(profile) or profile.registration
+    fiche = profile.certification
+    if registration is None:
         return decision.decide(Outcome.TO_CHECK, missing=["registration"])
-    if profile.registration == "rs":
-        return decision.say("vae_rncp_only", "vae_not_rs").decide(
-            Outcome.NOT_ELIGIBLE, alternatives=["alternative_training", "alternative_rncp", "alternative_cep"])
-    if profile.registration == "aucun":
+    if registration == "expiree":
+        return decision.say("vae_expired").decide(Outcome.NOT_ELIGIBLE, alternatives=_after_expiry(profile))
+    if registration == "rs":
+        decision.say("vae_rncp_only", "vae_not_rs")
+        if fiche is not None and fiche.by_experience:
+            decision.say("rs_by_experience")
+        return decision.decide(
+            Outcome.NOT_ELIGIBLE, check_with=CHECK_CERTIFIER if fiche is not None and fiche.by_experience else None,
+            alternatives=["alternative_training", "alternative_related_rncp" if profile.related_rncp else "alternative_rncp", "alternative_cep"])
+    if registration == "aucun":
         return decision.say("vae_rncp_only", "vae_not_registered").decide(
             Outcome.NOT_ELIGIBLE, alternatives=["alternative_training", "alternative_rncp", "alternative_cep"])
-    unknown = profile.registration == "inconnu"
+    if fiche is not None and fiche.by_experience is False:
+        return decision.say("vae_route_not_listed").decide(
+            Outcome.NOT_ELIGIBLE, check_with=CHECK_CERTIFIER, alternatives=["alternative_training", "alternative_rncp", "alternative_cep"])
+    if fiche is not None and fiche.by_experience:
+        decision.say("vae_route_listed")
+    unknown = registration == "inconnu"
     if unknown:
         decision.say("vae_registration_unknown", "vae_rncp_only")
     if profile.experience_months is None:
@@ -108,6 +159,8 @@ def vae(profile: Profile, on: date) -> Decision:
     decision.say("vae_no_minimum", "vae_old_minimum", "vae_any_experience", "vae_feasibility")
     if unknown:
         return decision.decide(Outcome.TO_CHECK, check_with=CHECK_FRANCE_COMPETENCES)
+    if fiche is not None and fiche.blocs:
+        decision.say("fiche_blocs")
     decision.say("vae_route", "cpf_vae_whole_route", "vae_payers")
     if profile.status in (None, "salarie", "cadre"):
         decision.say("vae_conge", "vae_transitions_pro")
@@ -117,15 +170,18 @@ def vae(profile: Profile, on: date) -> Decision:
 def cpf(profile: Profile, on: date) -> Decision:
     """Can this visitor pay for the CQP with their CPF, and what remains to pay or to ask?"""
     decision = _Builder("cpf", on)
-    if profile.registration is None:
+    registration = decision.fiche(profile) or profile.registration
+    if registration is None:
         return decision.decide(Outcome.TO_CHECK, missing=["registration"])
-    if profile.registration == "aucun":
+    if registration == "expiree":
+        return decision.say("cpf_expired").decide(Outcome.NOT_ELIGIBLE, alternatives=_after_expiry(profile))
+    if registration == "aucun":
         return decision.say("cpf_not_registered").decide(Outcome.NOT_ELIGIBLE, alternatives=["alternative_cep"])
-    if profile.registration == "inconnu":
+    if registration == "inconnu":
         decision.say("cpf_registration_unknown")
     else:
-        decision.say("cpf_registered", "cpf_blocs" if profile.registration == "rncp" else "cpf_rs_cap")
-    if profile.route == "vae" and profile.registration == "rncp":
+        decision.say("cpf_registered", "cpf_blocs" if registration == "rncp" else "cpf_rs_cap")
+    if profile.route == "vae" and registration == "rncp":
         decision.say("cpf_vae_whole_route")
     missing = [] if profile.status is not None else ["status"]
     if profile.status == "demandeur_emploi":
@@ -140,12 +196,24 @@ def cpf(profile: Profile, on: date) -> Decision:
             missing.append("work_time")
         else:
             decision.say("cpf_on_work_time" if profile.work_time else "cpf_outside_work_time")
-    if profile.registration == "inconnu":
+    if registration == "inconnu":
         return decision.decide(Outcome.TO_CHECK, missing=missing, check_with=CHECK_FRANCE_COMPETENCES)
     if missing:
         return decision.decide(Outcome.ELIGIBLE, missing=missing)
     check = CHECK_EMPLOYER if profile.work_time else None
     return decision.decide(Outcome.ELIGIBLE, check_with=check)
+
+
+def registration_of(profile: Profile, on: date) -> Optional[str]:
+    """rncp, rs, aucun, inconnu or expiree: from the CQP's fiche once identified, else as the visitor said."""
+    fiche = profile.certification
+    if fiche is None:
+        return profile.registration
+    return {Registration.EXPIRED: "expiree", Registration.UNKNOWN: "inconnu"}.get(fiche.registration(on), fiche.register)
+
+
+def _after_expiry(profile: Profile) -> List[str]:
+    return [*(["alternative_successor"] if profile.successors else []), "alternative_training", "alternative_cep"]
 
 
 def financing_options(profile: Profile, on: date) -> Tuple[FinancingOption, ...]:
@@ -159,8 +227,9 @@ def financing_options(profile: Profile, on: date) -> Tuple[FinancingOption, ...]
             continue
         if profile.route is not None and profile.route not in option.routes:
             continue
-        known = profile.registration in ("rncp", "rs", "aucun")
-        if option.registrations and known and profile.registration not in option.registrations:
+        registration = registration_of(profile, on)
+        known = registration in ("rncp", "rs", "aucun")
+        if option.registrations and known and registration not in option.registrations:
             continue
         found.append(option)
     return tuple(found)
@@ -172,7 +241,10 @@ def financing(profile: Profile, on: date) -> Decision:
     missing = [name for name, value in (("status", profile.status), ("route", profile.route)) if value is None]
     if missing:
         return decision.decide(Outcome.TO_CHECK, missing=missing)
-    if profile.route == "vae" and profile.registration in ("rs", "aucun"):
+    registration = decision.fiche(profile) or profile.registration
+    if registration == "expiree":
+        return decision.say("cpf_expired").decide(Outcome.NOT_ELIGIBLE, alternatives=_after_expiry(profile))
+    if profile.route == "vae" and registration in ("rs", "aucun"):
         return decision.say("vae_rncp_only").decide(Outcome.NOT_ELIGIBLE, alternatives=["alternative_training", "alternative_cep"])
     options = financing_options(profile, on)
     for option in options:
@@ -181,4 +253,28 @@ def financing(profile: Profile, on: date) -> Decision:
     paid_by_others = [o for o in options if o.id != "self"]
     if not paid_by_others:
         return decision.decide(Outcome.TO_CHECK, check_with=CHECK_CEP)
+    return decision.decide(Outcome.ELIGIBLE)
+
+
+def fiche_notes(profile: Profile, on: date) -> Decision:
+    """What a CQP's fiche means for the visitor on that day, before any question: its
+    registration, and what that changes for VAE and the CPF. Only reasons and sources matter."""
+    decision = _Builder("fiche", on)
+    registration = decision.fiche(profile)
+    fiche = profile.certification
+    if registration == "expiree":
+        decision.say("cpf_expired", "vae_expired")
+        return decision.decide(Outcome.NOT_ELIGIBLE, alternatives=["alternative_successor"] if profile.successors else [])
+    if fiche is None or decision.state_unknown:
+        return decision.decide(Outcome.TO_CHECK, check_with=CHECK_FRANCE_COMPETENCES)
+    if registration == "rs":
+        decision.say("cpf_registered", "cpf_rs_cap", "vae_not_rs")
+        if fiche.by_experience:
+            decision.say("rs_by_experience")
+        return decision.decide(Outcome.ELIGIBLE, alternatives=["alternative_related_rncp"] if profile.related_rncp else [])
+    decision.say("cpf_registered")
+    if fiche.by_experience is not None:
+        decision.say("vae_route_listed" if fiche.by_experience else "vae_route_not_listed")
+    if fiche.blocs:
+        decision.say("fiche_blocs")
     return decision.decide(Outcome.ELIGIBLE)

@@ -19,6 +19,9 @@ from .model import DatedValue, Period, Source, Step, Topic, Version
 DATA_DIR = Path(__file__).parent / "data"
 PLACEHOLDER = re.compile(r"\{([a-z_]+)(?::([a-z0-9_]+))?\}")
 KNOWN_PLACEHOLDERS = {"since", "value"}
+# Said of one catalog fiche (knowledge/catalog), filled in by the rules that use it.
+FICHE_PLACEHOLDERS = {"fiche", "title", "until", "ended", "successor", "related", "count"}
+KNOWN_PLACEHOLDERS |= FICHE_PLACEHOLDERS
 
 
 class KnowledgeError(ValueError):

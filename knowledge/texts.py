@@ -9,11 +9,15 @@ from .model import DatedValue, Source
 from .store import PLACEHOLDER
 
 
-def fill(text: str, day: date, values: Mapping[str, DatedValue], sources: List[Source], since: Optional[date] = None) -> str:
-    """The text as said on `day`; the sources of the amounts used are appended to `sources`."""
+def fill(text: str, day: date, values: Mapping[str, DatedValue], sources: List[Source], since: Optional[date] = None,
+         extra: Optional[Mapping[str, str]] = None) -> str:
+    """The text as said on `day`; the sources of the amounts used are appended to `sources`.
+    `extra` fills the placeholders that describe a catalog fiche ({fiche}, {title}…)."""
 
     def replace(match) -> str:
         name, argument = match.groups()
+        if extra is not None and name in extra:
+            return extra[name]
         if name == "since":
             return french.date_in_words(since) if since else ""
         return value_text(values[argument], day, sources)

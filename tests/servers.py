@@ -22,6 +22,8 @@ ENV = {
     "PYTHONHASHSEED": "0",
     "PYTHONUNBUFFERED": "1",
     "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+    # The shipped catalog, whatever a developer has imported into var/.
+    "CQP_CATALOG": str(ROOT / "knowledge" / "catalog" / "default.sqlite"),
 }
 
 

@@ -14,7 +14,7 @@ from knowledge import durations, rules
 from knowledge.french import date_in_words, fold
 from knowledge.model import Decision
 
-from . import render, ui
+from . import catalog as fiches, render, ui
 
 DECIDE = {"vae": rules.vae, "cpf": rules.cpf, "financing": rules.financing}
 FORM_QUESTION = {form: question for question, (form, _, _) in ui.CHECKS.items()}
@@ -25,12 +25,17 @@ def profile_of(tracker: Tracker) -> rules.Profile:
     status = tracker.get_slot("status")
     registration = tracker.get_slot("registration")
     route = tracker.get_slot("route")
+    fiche = fiches.fiche_of(tracker)
+    known = fiches.profile_for(fiche) if fiche else rules.Profile()
     return rules.Profile(
         status=status if status in knowledge.base().statuses else None,
         registration=registration if registration in rules.REGISTRATIONS else None,
         experience_months=tracker.get_slot("experience_months"),
         work_time=tracker.get_slot("work_time"),
         route=route if route in rules.ROUTES else None,
+        certification=fiche,
+        successors=known.successors,
+        related_rncp=known.related_rncp,
     )
 
 
@@ -86,12 +91,17 @@ def say_decision(dispatcher: CollectingDispatcher, tracker: Tracker, question: s
 def months_from(tracker: Tracker, whole_text: bool) -> Optional[durations.Duration]:
     """The experience the latest message gives: its duration entity, or the whole text when asked."""
     entity = next(tracker.get_latest_entity_values("experience_duration"), None)
-    text = entity or (tracker.latest_message.get("text") if whole_text else None)
-    if not text:
-        return None
-    if " ".join(fold(text).replace("'", " ").split()) in NO_EXPERIENCE:
-        return durations.Duration(0.0, durations.Precision.EXACT)
-    return durations.parse(text, knowledge.today())
+    whole = tracker.latest_message.get("text") if whole_text else None
+    # The entity first; the whole message when the entity alone is not a duration (the
+    # extractor may keep « ans » and drop « 1000 »).
+    found = None
+    for text in dict.fromkeys(t for t in (entity, whole) if t):
+        if " ".join(fold(text).replace("'", " ").split()) in NO_EXPERIENCE:
+            return durations.Duration(0.0, durations.Precision.EXACT)
+        found = durations.parse(text, knowledge.today())
+        if found.usable:
+            return found
+    return found
 
 
 class _CheckForm(FormValidationAction):
@@ -124,6 +134,24 @@ class _CheckForm(FormValidationAction):
             dispatcher.utter_message(text=f"Je n'ai pas compris cette durée : {duration.problem}")
             return {"experience_months": None}
         return {"experience_months": float(duration.months)}
+
+    async def extract_registration(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                   domain: DomainDict) -> Dict[Text, Any]:
+        # A CQP named while the registration is asked (« c'est le CQP APS », « RNCP34172 »):
+        # its fiche gives the registration, which is then no longer asked.
+        if tracker.get_slot("requested_slot") != "registration" or next(tracker.get_latest_entity_values("registration"), None):
+            return {}
+        named = next(tracker.get_latest_entity_values("certification"), None)
+        text = tracker.latest_message.get("text") or ""
+        prefixed, _ = fiches.search_numbers(text)
+        if not named and not prefixed:
+            return {}
+        result = fiches.catalog().search(str(named or text), knowledge.today())
+        if result.matches and fiches.catalog().clear(result):
+            fiche = result.best
+            dispatcher.utter_message(text=ui.NOTED_FICHE.format(number=fiche.number, title=fiche.title))
+            return {"fiche": fiche.number}
+        return {}
 
     async def extract_route(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                             domain: DomainDict) -> Dict[Text, Any]:
@@ -160,6 +188,17 @@ def _choices(fact: str) -> Dict[str, str]:
     return dict(knowledge.base().facts[fact].choices)
 
 
+def offered_fiches(tracker: Tracker) -> bool:
+    """Did the bot just offer fiches to choose from? Then the question would only get in the way."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        buttons = (event.get("data") or {}).get("buttons") or []
+        if event.get("event") == "bot" and any(b.get("payload", "").startswith("/find_certification{") for b in buttons):
+            return True
+    return False
+
+
 def ask(dispatcher: CollectingDispatcher, fact: str) -> None:
     question = knowledge.base().facts[fact].question
     buttons = []
@@ -179,7 +218,8 @@ def _ask_action(fact: str) -> type:
             return f"action_ask_{fact}"
 
         def run(self, dispatcher, tracker, domain):
-            ask(dispatcher, fact)
+            if not (fact == "registration" and offered_fiches(tracker)):
+                ask(dispatcher, fact)
             return []
 
     AskFact.__name__ = f"ActionAsk_{fact}"

@@ -57,3 +57,33 @@ CHECK_FOR_TOPIC = {
     "cpf_definition": "cpf", "cpf_eligibility": "cpf", "cpf_participation": "cpf",
     "financing": "financing", "routes": "vae",
 }
+
+# The catalog (knowledge/catalog): finding a CQP's fiche, browsing branches.
+SHOW_MORE = "Voir plus"
+BROWSE_BRANCHES = "Voir les CQP par branche"
+FICHE_LINK = "Fiche France compétences : {url}"
+WHICH_ONE = "Plusieurs certifications correspondent à « {query} ». Laquelle ?"
+MAYBE = "Je n'ai pas trouvé de CQP qui corresponde exactement à « {query} ». Vouliez-vous dire :"
+NOT_IN_CATALOG = ("Je ne trouve pas « {query} » dans mon catalogue ({size} certifications). Vérifiez son nom ou son numéro "
+                  "sur le moteur de recherche de France compétences : {search_url}")
+NOT_IN_CATALOG_CHECK = "Je continue sans sa fiche : certains points resteront à vérifier."
+ASK_WHICH = "Quel CQP cherchez-vous ? Donnez son nom (par exemple « CQP tourier »), le métier visé ou son numéro RNCP ou RS."
+BRANCHES = "Voici les branches professionnelles de mon catalogue, avec leur nombre de CQP. Laquelle vous intéresse ?"
+IN_BRANCH = "CQP de la branche « {branch} » ({first} à {last} sur {total}) :"
+NO_MORE = "Il n'y a pas d'autre résultat à afficher."
+NOTED_FICHE = "C'est noté : {number} « {title} »."
+FICHE_FACTS = {
+    "register_rncp": "Répertoire : RNCP{level}",
+    "register_rs": "Répertoire : Répertoire spécifique (RS), sans niveau ni blocs",
+    "active": "Enregistrement en cours{until}",
+    "expired": "Enregistrement terminé{ended}",
+    "unknown": "État de l'enregistrement : non précisé dans mes données",
+    "branch": "Branche : {branch}",
+    "certifiers": "Certificateur : {names}",
+    "blocs": "Blocs de compétences ({count}) :",
+    "no_blocs": "Blocs de compétences : aucun dans mes données",
+    "routes": "Voies d'accès selon la fiche : {routes}",
+    "successor": "Nouvelle version : {numbers}",
+}
+WHAT_IT_MEANS = "Ce que cela change pour vous :"
+SEARCH_URL = "https://www.francecompetences.fr/recherche_certificationprofessionnelle/"

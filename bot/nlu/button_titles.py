@@ -22,6 +22,10 @@ from bot.actions import render, ui
 from knowledge.french import fold
 
 
+# A fiche number typed alone (« RNCP34172 », « rs 6117 ») asks for that fiche.
+FICHE_NUMBER = re.compile(r"^\s*(?:rncp|rs)\s*[-_:]?\s*\d{2,6}\s*[?.!]*\s*$", re.IGNORECASE)
+
+
 def normalise(text: str) -> str:
     """« Reprendre le parcours (étape 2) ! » -> « reprendre le parcours »."""
     without_detail = re.sub(r"\([^)]*\)", " ", text)
@@ -36,6 +40,7 @@ def title_intents() -> Dict[str, str]:
          ui.RESUME_TOUR: "journey_status"}
     )
     titles.update({label: intent for _, label, intent in ui.CHECKS.values()})
+    titles.update({ui.SHOW_MORE: "show_more", ui.BROWSE_BRANCHES: "browse_branches"})
     return {normalise(title): intent for title, intent in titles.items()}
 
 
@@ -48,7 +53,10 @@ class ButtonTitleClassifier(GraphComponent):
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            intent = title_intents().get(normalise(message.get("text") or ""))
+            text = message.get("text") or ""
+            intent = title_intents().get(normalise(text))
+            if intent is None and FICHE_NUMBER.match(text):
+                intent = "find_certification"
             if intent is None:
                 continue
             others = [r for r in message.get("intent_ranking") or [] if r.get("name") != intent]
