@@ -45,7 +45,7 @@ class ActionAnswer(Action):
         if topic not in knowledge.topics():
             dispatcher.utter_message(text=ui.REPHRASE)
             return []
-        fiche = named_fiche(tracker) if topic in FICHE_TOPICS else None
+        fiche = fiches.named_fiche(tracker) if topic in FICHE_TOPICS else None
         if fiche is not None:
             dispatcher.utter_message(**fiches.fiche_message(fiche, tracker))
             return [SlotSet("fiche", fiche.number), SlotSet("pending_offer", None)]
@@ -53,12 +53,3 @@ class ActionAnswer(Action):
         extra = [render.intent_button(check[1], check[2])] if check else []
         return say(dispatcher, tracker, topic, extra=extra)
 
-
-def named_fiche(tracker: Tracker):
-    """The fiche of a CQP the message names without doubt (« le CQP tourier est-il au RNCP ? »)."""
-    named = next(tracker.get_latest_entity_values("certification"), None)
-    prefixed, _ = fiches.search_numbers(tracker.latest_message.get("text") or "")
-    if not named and not prefixed:
-        return None
-    result = fiches.catalog().search(str(named) if named else prefixed[0], knowledge.today())
-    return fiches.catalog().get(result.best.number) if result.matches and fiches.catalog().clear(result) else None

@@ -2,6 +2,7 @@
 CQPs a few at a time. Facts come from knowledge.catalog, what they change from knowledge.rules."""
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -11,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 import knowledge
 from knowledge import rules
 from knowledge.catalog import Certification, Registration, SearchResult, catalog, search
+from knowledge.catalog.model import fiche_url
 from knowledge.french import date_in_words
 
 from . import render, ui
@@ -41,6 +43,16 @@ def query_of(tracker: Tracker) -> str:
         if value:
             return str(value)
     return (tracker.latest_message.get("text") or "").strip()
+
+
+def named_fiche(tracker: Tracker) -> Optional[Certification]:
+    """The fiche of a CQP the message names without doubt (« le CQP tourier est-il au RNCP ? »)."""
+    named = next(tracker.get_latest_entity_values("certification"), None)
+    prefixed, _ = search.numbers_in(tracker.latest_message.get("text") or "")
+    if not named and not prefixed:
+        return None
+    result = catalog().search(str(named) if named else prefixed[0], knowledge.today())
+    return catalog().get(result.best.number) if result.matches and catalog().clear(result) else None
 
 
 def fiche_button(fiche: Certification, intent: str = "find_certification") -> render.Button:
@@ -75,7 +87,7 @@ def fiche_text(fiche: Certification, all_blocs: bool) -> str:
     if fiche.access_routes:
         lines.append(facts["routes"].format(routes=", ".join(fiche.access_routes)))
     if fiche.replaced_by:
-        lines.append(facts["successor"].format(numbers=", ".join(fiche.replaced_by)))
+        lines.append(facts["successor"].format(numbers=", ".join(f"{n} ({fiche_url(n)})" for n in fiche.replaced_by)))
     return "\n".join(lines[:1] + [f"• {line}" if not line.startswith("   ") else line for line in lines[1:]])
 
 
@@ -88,6 +100,7 @@ def fiche_message(fiche: Certification, tracker: Tracker) -> Dict[str, Any]:
     parts.append(ui.FICHE_LINK.format(url=fiche.url))
     parts.append(render.sources_line([s for s in notes.sources if s.id != fiche.number], limit=2))
     buttons = [render.intent_button(label, intent) for _, label, intent in ui.CHECKS.values()]
+    buttons.extend(fiche_button(f) for f in catalog().successors(fiche))
     if fiche.branch and fiche.branch.cqp_count > 1:
         buttons.append(render.intent_button(f"Autres CQP : {fiche.branch.label}", "browse_branches", {"branch": fiche.branch.id}))
     buttons.append(render.topic_button("advisor"))
@@ -100,6 +113,51 @@ def choices_message(header: str, result: SearchResult) -> Dict[str, Any]:
     return render.message(header, buttons)
 
 
+CATALOG_WORDS = re.compile(r"\b(cqp[mi]?|certificats?|certifications?|rncp\s*\d+|rs\s*\d+)\b", re.IGNORECASE)
+
+
+def looks_like_a_lookup(tracker: Tracker) -> bool:
+    """A message the NLU was unsure of, but that names a CQP or a fiche number."""
+    return bool(CATALOG_WORDS.search(tracker.latest_message.get("text") or ""))
+
+
+def lookup(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
+    """A CQP's fiche by name or number; else which one; else the branch the message names;
+    else « not in the catalog », with where to check."""
+    query = query_of(tracker)
+    in_check = tracker.active_loop.get("name") in CHECK_FORMS
+    result = catalog().search(query, knowledge.today()) if query else None
+    shown = " ".join(query.split())[:80]
+    if result is None or not result.matches:
+        branch = catalog().find_branch(query) if query and not in_check else None
+        if branch is not None:
+            return show_page(dispatcher, branch.id, 0)
+        if not query or not search_words(query):
+            dispatcher.utter_message(text=ui.ASK_WHICH, buttons=[render.intent_button(ui.BROWSE_BRANCHES, "browse_branches")])
+            return []
+        text = ui.NOT_IN_CATALOG.format(query=shown, size=len(catalog()), search_url=ui.SEARCH_URL)
+        if in_check:
+            # Without the fiche the check goes on, and its decision says what to verify.
+            dispatcher.utter_message(text=f"{text}\n\n{ui.NOT_IN_CATALOG_CHECK}")
+            unknown = [] if tracker.get_slot("registration") else [SlotSet("registration", "inconnu")]
+            return [SlotSet("fiche", None), *unknown]
+        buttons = [render.intent_button(ui.BROWSE_BRANCHES, "browse_branches"), render.topic_button("choose_cqp"),
+                   render.topic_button("advisor")]
+        dispatcher.utter_message(**render.message(text, buttons))
+        return [SlotSet("fiche", None)]
+    if not catalog().clear(result):
+        strong = [m for m in result.matches if m.score >= search.STRONG] or result.by_number
+        header = ui.WHICH_ONE if strong else ui.MAYBE
+        dispatcher.utter_message(**choices_message(header.format(query=shown), result))
+        return []
+    fiche = catalog().get(result.best.number)
+    if in_check:
+        dispatcher.utter_message(text=ui.NOTED_FICHE.format(number=fiche.number, title=fiche.title))
+    else:
+        dispatcher.utter_message(**fiche_message(fiche, tracker))
+    return [SlotSet("fiche", fiche.number), SlotSet("pending_offer", None)]
+
+
 class ActionFindCertification(Action):
     """« CQP tourier », « RNCP34172 », « je cherche un CQP de soudeur »: the fiche, or which one."""
 
@@ -107,39 +165,7 @@ class ActionFindCertification(Action):
         return "action_find_certification"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        query = query_of(tracker)
-        in_check = tracker.active_loop.get("name") in CHECK_FORMS
-        result = catalog().search(query, knowledge.today()) if query else None
-        shown = " ".join(query.split())[:80]
-        if result is None or not result.matches:
-            if not query or not search_words(query):
-                dispatcher.utter_message(text=ui.ASK_WHICH, buttons=[render.intent_button(ui.BROWSE_BRANCHES, "browse_branches")])
-                return []
-            text = ui.NOT_IN_CATALOG.format(query=shown, size=len(catalog()), search_url=ui.SEARCH_URL)
-            if in_check:
-                # Without the fiche the check goes on, and its decision says what to verify.
-                dispatcher.utter_message(text=f"{text}\n\n{ui.NOT_IN_CATALOG_CHECK}")
-                unknown = [] if tracker.get_slot("registration") else [SlotSet("registration", "inconnu")]
-                return [SlotSet("fiche", None), *unknown]
-            buttons = [render.intent_button(ui.BROWSE_BRANCHES, "browse_branches"), render.topic_button("choose_cqp"),
-                       render.topic_button("advisor")]
-            dispatcher.utter_message(**render.message(text, buttons))
-            return [SlotSet("fiche", None)]
-        if not catalog().clear(result):
-            strong = [m for m in result.matches if m.score >= 85] or result.by_number
-            header = ui.WHICH_ONE if strong else ui.MAYBE
-            dispatcher.utter_message(**choices_message(header.format(query=shown), result))
-            return []
-        fiche = catalog().get(result.best.number)
-        if in_check:
-            dispatcher.utter_message(text=ui.NOTED_FICHE.format(number=fiche.number, title=fiche.title))
-        else:
-            dispatcher.utter_message(**fiche_message(fiche, tracker))
-        return [SlotSet("fiche", fiche.number), SlotSet("pending_offer", None)]
-
-
-def search_numbers(text: str):
-    return search.numbers_in(text)
+        return lookup(dispatcher, tracker)
 
 
 def search_words(text: str) -> bool:
@@ -154,6 +180,9 @@ class ActionBrowseBranches(Action):
         return "action_browse_branches"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        if named_fiche(tracker) is not None:
+            # « le CQP concepteur 3D en bijouterie » names a CQP, not only its branch.
+            return lookup(dispatcher, tracker)
         named = next(tracker.get_latest_entity_values("branch"), None)
         branch = catalog().branch(str(named)) if named else None
         if branch is None:

@@ -141,14 +141,8 @@ class _CheckForm(FormValidationAction):
         # its fiche gives the registration, which is then no longer asked.
         if tracker.get_slot("requested_slot") != "registration" or next(tracker.get_latest_entity_values("registration"), None):
             return {}
-        named = next(tracker.get_latest_entity_values("certification"), None)
-        text = tracker.latest_message.get("text") or ""
-        prefixed, _ = fiches.search_numbers(text)
-        if not named and not prefixed:
-            return {}
-        result = fiches.catalog().search(str(named or text), knowledge.today())
-        if result.matches and fiches.catalog().clear(result):
-            fiche = result.best
+        fiche = fiches.named_fiche(tracker)
+        if fiche is not None:
             dispatcher.utter_message(text=ui.NOTED_FICHE.format(number=fiche.number, title=fiche.title))
             return {"fiche": fiche.number}
         return {}

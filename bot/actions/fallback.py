@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 import knowledge
 
-from . import render, ui
+from . import catalog, render, ui
 
 FALLBACK_ACTION = "action_fallback"
 # Intents that name no topic to suggest.
@@ -56,6 +56,9 @@ class ActionFallback(Action):
         return FALLBACK_ACTION
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        if catalog.looks_like_a_lookup(tracker):
+            # « le CQP pizzaiolo » puzzles the classifier, not the catalog.
+            return catalog.lookup(dispatcher, tracker)
         if misunderstandings_in_a_row(tracker) >= MISUNDERSTANDINGS_BEFORE_ADVISOR:
             dispatcher.utter_message(
                 text=ui.REPHRASE_AGAIN,

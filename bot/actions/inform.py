@@ -11,6 +11,7 @@ import knowledge
 from knowledge.durations import in_words
 
 from . import decisions, render, ui
+from .catalog import named_fiche
 
 PROFILE_ENTITIES = ("status", "registration", "experience_duration", "job", "branch", "certification", "route")
 
@@ -33,7 +34,8 @@ def understood(tracker: Tracker) -> List[str]:
         elif name == "branch":
             facts.append(f"branche : {value}")
         elif name == "certification":
-            facts.append(f"certification visée : {value}")
+            fiche = named_fiche(tracker)
+            facts.append(f"certification visée : {fiche.number} « {fiche.title} »" if fiche else f"certification visée : {value}")
     return list(dict.fromkeys(facts))
 
 
@@ -44,6 +46,11 @@ def tells_facts(tracker: Tracker) -> bool:
 def note(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
     """Notes the facts; after a check, gives its decision again with them, else offers the checks."""
     events: List[Dict[Text, Any]] = []
+    fiche = named_fiche(tracker)
+    if fiche is not None:
+        # « mon CQP c'est le CQP tourier »: its fiche answers the registration from now on.
+        events.append(SlotSet("fiche", fiche.number))
+        tracker.slots["fiche"] = fiche.number
     duration = decisions.months_from(tracker, whole_text=False)
     if duration is not None and duration.usable:
         events.append(SlotSet("experience_months", float(duration.months)))

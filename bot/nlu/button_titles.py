@@ -59,7 +59,9 @@ class ButtonTitleClassifier(GraphComponent):
                 intent = "find_certification"
             if intent is None:
                 continue
-            others = [r for r in message.get("intent_ranking") or [] if r.get("name") != intent]
+            # The others drop to zero: kept close to 1.0, they would make the FallbackClassifier
+            # see an ambiguity and throw away a sure match.
+            others = [{**r, "confidence": 0.0} for r in message.get("intent_ranking") or [] if r.get("name") != intent]
             message.set("intent", {"name": intent, "confidence": 1.0}, add_to_output=True)
             message.set("intent_ranking", [{"name": intent, "confidence": 1.0}, *others], add_to_output=True)
         return messages

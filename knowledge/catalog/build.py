@@ -14,13 +14,14 @@ from . import detect, export
 from .export import ExportError, Row
 from .search import search_keys, sort_key
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE branch (id TEXT PRIMARY KEY, label TEXT NOT NULL, cqp_count INTEGER NOT NULL);
 CREATE TABLE fiche (
     number TEXT PRIMARY KEY,       -- RNCP34172, RS6117
     digits TEXT NOT NULL,          -- 34172: a number typed without its prefix
+    serial INTEGER NOT NULL,       -- the same as a number: newer fiches have higher ones
     title TEXT NOT NULL,
     is_cqp INTEGER NOT NULL,
     level TEXT,
@@ -41,7 +42,7 @@ CREATE TABLE access_route (number TEXT NOT NULL, route TEXT NOT NULL);
 CREATE INDEX access_route_number ON access_route (number);
 CREATE TABLE rome (number TEXT NOT NULL, code TEXT NOT NULL, label TEXT NOT NULL);
 CREATE INDEX rome_number ON rome (number);
-CREATE INDEX rome_code ON rome (code);
+CREATE INDEX rome_code ON rome (code, number);
 CREATE TABLE succession (old TEXT NOT NULL, new TEXT NOT NULL, PRIMARY KEY (old, new));
 CREATE INDEX succession_new ON succession (new);
 """
@@ -124,10 +125,10 @@ def _write(connection: sqlite3.Connection, data: export.Export) -> Dict[str, int
         entry = branches.setdefault(branch_id, [branch_label, 0])
         entry[1] += int(cqp)
         digits = number[4:] if number.startswith("RNCP") else number[2:]
-        fiche_rows.append((number, digits, title, int(cqp), _level(row), _active(row),
+        fiche_rows.append((number, digits, int(digits), title, int(cqp), _level(row), _active(row),
                            _date(row, "Date_Fin_Enregistrement"), branch_id, sort_key(title),
                            "\n".join(search_keys(title)) if cqp else ""))
-    connection.executemany("INSERT INTO fiche VALUES (?,?,?,?,?,?,?,?,?,?)", fiche_rows)
+    connection.executemany("INSERT INTO fiche VALUES (?,?,?,?,?,?,?,?,?,?,?)", fiche_rows)
     connection.executemany("INSERT INTO branch VALUES (?,?,?)", [(i, label, n) for i, (label, n) in branches.items()])
 
     def companion(part: str, columns: List[str], table: str) -> int:
@@ -139,7 +140,7 @@ def _write(connection: sqlite3.Connection, data: export.Export) -> Dict[str, int
 
     counts = {
         "fiches": len(fiches),
-        "cqp": sum(r[3] for r in fiche_rows),
+        "cqp": sum(r[4] for r in fiche_rows),
         "blocs": companion("Blocs_De_Compétences", ["Numero_Fiche", "Bloc_Competences_Code", "Bloc_Competences_Libelle"], "bloc"),
         "certificateurs": companion("Certificateurs", ["Numero_Fiche", "Nom_Certificateur"], "certifier"),
         "voies_d_acces": companion("VoixdAccès", ["Numero_Fiche", "Si_Jury"], "access_route"),

@@ -10,6 +10,12 @@ FICHE_URL = "https://www.francecompetences.fr/recherche/{register}/{number}/"
 BY_EXPERIENCE = "Par expérience"
 
 
+def fiche_url(number: str) -> str:
+    """The France compétences page of a fiche: « RS6117 » -> …/recherche/rs/6117/."""
+    register = "rs" if number.startswith("RS") else "rncp"
+    return FICHE_URL.format(register=register, number=number[len(register):])
+
+
 class Registration(str, Enum):
     """Where a fiche stands on a given day."""
 
@@ -59,7 +65,7 @@ class Certification:
 
     @property
     def url(self) -> str:
-        return FICHE_URL.format(register=self.register, number=self.digits)
+        return fiche_url(self.number)
 
     def registration(self, on: date) -> Registration:
         """Registered on that day? The end date decides where the export gives one: the

@@ -120,6 +120,8 @@ class FuzzyIndex:
                                                       limit=limit * 4, score_cutoff=CUTOFF):
                 number = self._numbers[position]
                 best[number] = max(score, best.get(number, 0.0))
+            if best and max(best.values()) >= STRONG:
+                break  # words already match well: the spaceless pass would only cost time
         return sorted(best.items(), key=lambda item: -item[1])[:limit]
 
 

@@ -136,12 +136,12 @@ class Catalog:
         at by VAE when their CQP is only in the RS."""
         day = on.isoformat()
         rows = self._rows(
-            """SELECT f.number FROM fiche f
-               WHERE f.number IN (SELECT s.number FROM rome r JOIN rome s ON s.code = r.code WHERE r.number = ?)
-                 AND f.number LIKE 'RNCP%' AND f.number != ?
+            """WITH candidate AS (SELECT DISTINCT s.number FROM rome r JOIN rome s ON s.code = r.code WHERE r.number = ?)
+               SELECT f.number FROM candidate JOIN fiche f ON f.number = candidate.number
+               WHERE f.number LIKE 'RNCP%' AND f.number != ?
                  AND (f.active_flag IS NULL OR f.active_flag = 1)
                  AND (f.end_date >= ? OR (f.end_date IS NULL AND f.active_flag = 1))
-               ORDER BY f.is_cqp DESC, CAST(f.digits AS INTEGER) DESC LIMIT ?""",
+               ORDER BY f.is_cqp DESC, f.serial DESC LIMIT ?""",
             certification.number, certification.number, day, limit)
         return [self._summary(n) for (n,) in rows]
 
