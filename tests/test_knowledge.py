@@ -207,3 +207,19 @@ def test_a_day_before_any_known_rule_is_refused_not_guessed():
     first = min(v.start for v in knowledge.base().topics["jury"].versions)
     with pytest.raises(KnowledgeError):
         knowledge.answer("jury", on=first - timedelta(days=1))
+
+
+def test_cep_operator_for_each_situation():
+    from knowledge import cep
+
+    expected = {"salarie": "cep_regional", "independant": "cep_regional", "cadre": "apec", "demandeur_emploi": "france_travail",
+                "jeune": "mission_locale", "agent_public": "employeur_public"}
+    for status, operator in expected.items():
+        orientation = cep.orientation(status, disability=False)
+        assert orientation.operator.id == operator and not orientation.missing
+        assert orientation.sources and "gratuit" in orientation.common
+    assert cep.orientation("cadre", disability=True).operator.id == "cap_emploi"
+    assert cep.orientation(None, disability=True).operator.id == "cap_emploi"
+    assert cep.orientation(None, None).missing == ("status", "disability")
+    assert cep.orientation("salarie", None).missing == ("disability",)
+    assert "mon-cep.org" in cep.operator("cep_regional").contact
