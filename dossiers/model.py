@@ -189,6 +189,15 @@ def _is_json_object(value: Any) -> bool:
     return True
 
 
+def contact_kind(text: str) -> Optional[str]:
+    """« email » or « phone » when the text is one, else None: how the bot reads a contact."""
+    text = text.strip()
+    for kind in CONTACT_KINDS:
+        if _is_contact(kind, text):
+            return kind
+    return None
+
+
 def _is_contact(kind: str, contact: str) -> bool:
     if kind == "email":
         return EMAIL.fullmatch(contact) is not None

@@ -17,8 +17,14 @@ def model() -> Path:
 
 
 @pytest.fixture(scope="session")
-def action_server(tmp_path_factory):
-    server, port = servers.start_action_server(tmp_path_factory.mktemp("actions"))
+def dossiers_url(tmp_path_factory) -> str:
+    """The action server's dossiers database: SQLite in a temporary folder, not var/."""
+    return f"sqlite:///{tmp_path_factory.mktemp('dossiers') / 'dossiers.sqlite'}"
+
+
+@pytest.fixture(scope="session")
+def action_server(tmp_path_factory, dossiers_url):
+    server, port = servers.start_action_server(tmp_path_factory.mktemp("actions"), env={"CQP_DOSSIERS_URL": dossiers_url})
     yield port, server.log
     server.stop()
 

@@ -84,7 +84,7 @@ def start_rasa_server(model: Path, action_port: int, workdir: Path) -> "tuple[Se
     endpoints = workdir / "endpoints.yml"
     endpoints.write_text(
         f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
-        f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{workdir / "tracker.db"}"\n'
+        f'tracker_store:\n  type: bot.stores.erasable.ErasableSQLTrackerStore\n  dialect: "sqlite"\n  db: "{workdir / "tracker.db"}"\n'
     )
     server = Server(
         "rasa server",

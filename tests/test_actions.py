@@ -126,9 +126,10 @@ def test_yes_after_a_step_goes_to_the_next_step():
     assert events["journey_step"] == 3
 
 
-def test_yes_after_the_advisor_offer_gives_the_advisor():
-    messages, _ = run(ActionAffirm(), tracker("affirm", slots={"pending_offer": ui.OFFER_ADVISOR}))
-    assert knowledge.answer("advisor", on=knowledge.today()).text in messages[0]["text"]
+def test_yes_after_the_advisor_offer_starts_the_prequalification():
+    dispatcher = CollectingDispatcher()
+    events = ActionAffirm().run(dispatcher, tracker("affirm", slots={"pending_offer": ui.OFFER_ADVISOR}), {})
+    assert {"event": "followup", "name": "prequalification_form", "timestamp": None} in events
 
 
 def test_yes_and_no_without_an_offer_show_the_menu():
@@ -244,3 +245,27 @@ def test_cpf_form_asks_working_time_only_of_employees():
 def test_form_refuses_an_unknown_status_value():
     slots, _ = validate(ValidateCpfForm(), form_tracker("martien", {"registration": "rncp", "requested_slot": "status"}, {"status": "martien"}))
     assert slots["status"] is None and slots["requested_slot"] == "status"
+
+
+def test_a_database_failure_is_told_in_plain_french_and_nothing_is_confirmed(monkeypatch):
+    import dossiers
+    from bot.actions import prequalification
+
+    def broken():
+        raise dossiers.StorageError("la base des dossiers ne répond pas")
+
+    monkeypatch.setattr(prequalification, "store", broken)
+    slots = {"consent": True, "status": "salarie", "disability": False, "project": "Devenir soudeur par la VAE",
+             "departement": "69", "contact": "a.b@example.fr", "contact_kind": "email", "availability": "le lundi",
+             "pending_offer": ui.OFFER_DOSSIER, "fiche": None, "route": None, "experience_months": None, "work_time": None}
+    messages, events = run(prequalification.ActionSaveDossier(), tracker("affirm", slots=slots))
+    assert ui.NOT_SAVED.split(":")[0] in messages[0]["text"] and "mon-cep.org" in messages[0]["text"]
+    assert "dossier_id" not in events and events.get("pending_offer") == ui.OFFER_DOSSIER
+
+
+def test_departements_as_people_write_them():
+    from bot.actions.prequalification import departement_of
+
+    cases = {"69": "69", "69003": "69", "2a": "2A", "20000": "2A", "20200": "2B", "974": "974", "97400": "974",
+             "j'habite dans le 5": "05", "Mars": None, "99": None, "20": None, "": None}
+    assert {text: departement_of(text) for text in cases} == cases

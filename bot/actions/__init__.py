@@ -3,4 +3,4 @@
 `rasa run actions --actions bot.actions` imports this package; importing the modules
 below registers their actions.
 """
-from . import advisor, answer, decisions, fallback, inform, journey, menu  # noqa: F401
+from . import answer, catalog, decisions, fallback, inform, journey, menu, prequalification  # noqa: F401

@@ -4,10 +4,10 @@ from __future__ import annotations
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from . import advisor, inform, journey, render, ui
+from . import inform, journey, prequalification, render, ui
 from .answer import say
 from .conversation import latest_intent
 
@@ -47,7 +47,9 @@ class ActionAffirm(Action):
         if offer == ui.OFFER_NEXT_STEP:
             return journey.move(dispatcher, tracker, "next_step")
         if offer == ui.OFFER_ADVISOR:
-            return advisor.refer(dispatcher, tracker)
+            return [SlotSet("pending_offer", None), FollowupAction("prequalification_form")]
+        if offer == ui.OFFER_DOSSIER:
+            return prequalification.save(dispatcher, tracker)
         dispatcher.utter_message(text=ui.AFFIRMED, buttons=menu_buttons(tracker))
         return []
 

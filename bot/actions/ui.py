@@ -87,3 +87,42 @@ FICHE_FACTS = {
 }
 WHAT_IT_MEANS = "Ce que cela change pour vous :"
 SEARCH_URL = "https://www.francecompetences.fr/recherche_certificationprofessionnelle/"
+
+# The pre-qualification for a CEP advisor (bot/actions/prequalification.py).
+PRIVACY_NOTICE = (
+    "Je peux préparer votre rendez-vous avec un conseiller en évolution professionnelle (CEP) : "
+    "un court dossier pour qu'il parte de votre situation, sans que vous ayez à tout répéter.\n\n"
+    "Ce que je garde : votre situation et ce que nous avons vérifié ensemble, votre projet en quelques mots, "
+    "votre département, un moyen de vous contacter et vos disponibilités. Pourquoi : pour orienter votre dossier "
+    "vers le bon conseiller. Qui le voit : les conseillers CEP qui reçoivent les dossiers. Combien de temps : "
+    "{days} jours au plus, puis il est effacé. À tout moment, écrivez « supprimez mes données » : j'efface votre "
+    "dossier et notre conversation.\n\nAcceptez-vous que je prépare ce dossier ?")
+CONSENT_YES = "J'accepte"
+CONSENT_NO = "Non merci"
+REFUSED = "D'accord, je n'enregistre rien. Voici à qui vous adresser :"
+QUESTIONS = {
+    "disability": "Avez-vous une reconnaissance de handicap (RQTH) ? Elle change seulement l'interlocuteur à qui je vous adresse.",
+    "project": "Décrivez votre projet en une ou deux phrases (par exemple : « devenir soudeur par la VAE après 5 ans en atelier »).",
+    "departement": "Dans quel département habitez-vous ? Son numéro (par exemple 69, 2A ou 974) ou votre code postal.",
+    "contact": "Comment le conseiller peut-il vous joindre ? Une adresse électronique ou un numéro de téléphone.",
+    "availability": "Quand êtes-vous disponible pour un rendez-vous ? (par exemple : « le mardi matin » ou « après 17 h »)",
+}
+DISABILITY_CHOICES = (("Oui", "affirm"), ("Non", "deny"), ("Je préfère ne pas répondre", "dont_know"))
+INVALID = {
+    "project": "Votre projet en une ou deux phrases, s'il vous plaît (entre 10 et 1 000 caractères).",
+    "departement": "Je ne reconnais pas ce département. Donnez son numéro (01 à 95, 2A, 2B, 971 à 976) ou votre code postal.",
+    "contact": "Je ne reconnais ni une adresse électronique ni un numéro de téléphone. Par exemple : prenom.nom@exemple.fr ou 06 12 34 56 78.",
+    "availability": "Vos disponibilités en quelques mots, s'il vous plaît (300 caractères au plus).",
+}
+FIELD_LABELS = {"project": "Projet", "departement": "Département", "contact": "Contact", "availability": "Disponibilités"}
+SUMMARY = "Voici votre dossier avant envoi. Vérifiez-le :"
+CONFIRM = "Confirmer et envoyer"
+CORRECT = "Corriger : {label}"
+WHICH_FIELD = "Que voulez-vous corriger ?"
+SAVED = "Votre dossier est enregistré (n° {id}). Un conseiller pourra partir de votre situation."
+NOT_SAVED = ("Je n'ai pas pu enregistrer votre dossier : notre base de données ne répond pas. Rien n'a été enregistré "
+             "à moitié. Réessayez dans quelques minutes avec « Confirmer et envoyer », ou contactez directement :")
+ERASED = "C'est fait : j'ai effacé votre dossier et notre conversation. Vous pouvez repartir de zéro quand vous voulez."
+NOTHING_TO_ERASE = "C'est fait : notre conversation est effacée. Je n'avais aucun dossier à votre nom."
+NOT_ERASED = "Je n'ai pas pu effacer votre dossier : notre base de données ne répond pas. Réessayez dans quelques minutes."
+OFFER_DOSSIER = "dossier"

@@ -1,0 +1,298 @@
+"""The pre-qualification for a CEP advisor: privacy notice and consent, only the questions
+the conversation has not answered, a summary the visitor corrects field by field, then one
+dossier written in one transaction (dossiers/). Without consent nothing is stored, and the
+visitor still learns whom to contact. « Supprimez mes données » erases dossier and history."""
+from __future__ import annotations
+
+import logging
+import re
+from datetime import datetime, timezone
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+import dossiers
+import knowledge
+from dossiers.model import DEPARTEMENTS, contact_kind
+from dossiers.settings import retention_days
+from knowledge import cep
+
+from . import catalog as fiches, decisions, render, ui
+from .conversation import latest_intent
+
+log = logging.getLogger(__name__)
+FORM = "prequalification_form"
+CONSENT_VERSION = "2026-11-26"  # the date of the privacy notice's wording (ui.PRIVACY_NOTICE)
+FIELDS = ("project", "departement", "contact", "availability")
+PERSONAL_SLOTS = ("consent", "disability", *FIELDS, "contact_kind", "dossier_id")
+_store: Optional[dossiers.Store] = None
+
+
+def store() -> dossiers.Store:
+    """One store per action server, migrated on first use."""
+    global _store
+    if _store is None:
+        created = dossiers.Store()
+        created.migrate()
+        _store = created
+    return _store
+
+
+def orientation(tracker: Tracker) -> cep.Orientation:
+    status = tracker.get_slot("status")
+    return cep.orientation(status if status in knowledge.base().statuses else None, tracker.get_slot("disability"))
+
+
+def operator_text(tracker: Tracker) -> str:
+    found = orientation(tracker)
+    if found.operator is None:
+        return knowledge.answer("advisor", on=knowledge.today()).text
+    return f"{found.operator.why} Contactez {found.operator.contact}.\n{found.common}"
+
+
+def departement_of(text: str) -> Optional[str]:
+    """« 69 », « 2a », « 974 », « 69003 », « 20200 » -> the département, or None."""
+    folded = text.strip().upper()
+    found = re.search(r"\b(2A|2B)\b", folded)
+    if found:
+        return found.group(1)
+    postcode = re.search(r"\b(\d{5})\b", folded)
+    if postcode:
+        code = postcode.group(1)
+        if code.startswith("20"):
+            return "2A" if int(code) < 20200 else "2B"
+        number = code[:3] if code.startswith("97") else code[:2]
+        return number if number in DEPARTEMENTS else None
+    number = re.search(r"\b(\d{1,3})\b", folded)
+    if number:
+        value = number.group(1).zfill(2)
+        return value if value in DEPARTEMENTS else None
+    return None
+
+
+class ValidatePrequalificationForm(FormValidationAction):
+    def name(self) -> Text:
+        return "validate_prequalification_form"
+
+    async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker,
+                             domain: DomainDict) -> List[Text]:
+        if tracker.get_slot("consent") is not True:
+            return ["consent"]  # refused: filled, so the form ends and nothing else is asked
+        # Consent first; then what the orientation and the advisor still miss. The facts
+        # already known stay in the list, or rasa_sdk would drop the value just extracted.
+        known = [slot for slot in ("status", "disability", "contact_kind") if tracker.get_slot(slot) is not None]
+        return list(dict.fromkeys(["consent", *known, *orientation(tracker).missing, *FIELDS]))
+
+    def _asked(self, tracker: Tracker, slot: str) -> bool:
+        return tracker.get_slot("requested_slot") == slot
+
+    async def extract_consent(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        if not self._asked(tracker, "consent"):
+            return {}
+        intent = latest_intent(tracker)
+        return {"consent": True} if intent == "affirm" else {"consent": False} if intent == "deny" else {}
+
+    async def extract_disability(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        if not self._asked(tracker, "disability"):
+            return {}
+        intent = latest_intent(tracker)
+        return {"disability": True} if intent == "affirm" else {"disability": False} if intent in ("deny", "dont_know") else {}
+
+    def _text(self, tracker: Tracker) -> str:
+        return " ".join((tracker.latest_message.get("text") or "").split())
+
+    def _free_text(self, dispatcher, tracker, slot: str, shortest: int, longest: int) -> Dict[Text, Any]:
+        # Whatever the classifier made of it, the answer to an open question is the text.
+        if not self._asked(tracker, slot):
+            return {}
+        text = self._text(tracker)
+        if not shortest <= len(text) <= longest:
+            dispatcher.utter_message(text=ui.INVALID[slot])
+            return {slot: None}
+        return {slot: text}
+
+    async def extract_project(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        return self._free_text(dispatcher, tracker, "project", 10, 1000)
+
+    async def extract_departement(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        if not self._asked(tracker, "departement"):
+            return {}
+        found = departement_of(self._text(tracker)[:200])
+        if found is None:
+            dispatcher.utter_message(text=ui.INVALID["departement"])
+        return {"departement": found}
+
+    async def extract_contact(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        if not self._asked(tracker, "contact"):
+            return {}
+        text = self._text(tracker)[:254]
+        kind = contact_kind(text)
+        if kind is None:
+            dispatcher.utter_message(text=ui.INVALID["contact"])
+            return {"contact": None}
+        return {"contact": text, "contact_kind": kind}
+
+    async def extract_availability(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        return self._free_text(dispatcher, tracker, "availability", 2, 300)
+
+def _ask_action(slot: str) -> type:
+    class Ask(Action):
+        def name(self) -> Text:
+            return f"action_ask_{slot}"
+
+        def run(self, dispatcher, tracker, domain):
+            if slot == "consent":
+                dispatcher.utter_message(text=ui.PRIVACY_NOTICE.format(days=retention_days()),
+                                         buttons=[render.intent_button(ui.CONSENT_YES, "affirm"),
+                                                  render.intent_button(ui.CONSENT_NO, "deny")])
+            elif slot == "disability":
+                dispatcher.utter_message(text=ui.QUESTIONS[slot],
+                                         buttons=[render.intent_button(t, i) for t, i in ui.DISABILITY_CHOICES])
+            else:
+                dispatcher.utter_message(text=ui.QUESTIONS[slot])
+            return []
+
+    Ask.__name__ = f"ActionAsk_{slot}"
+    return Ask
+
+
+ASK_ACTIONS = [_ask_action(slot) for slot in ("consent", "disability", *FIELDS)]
+
+
+def summary_text(tracker: Tracker) -> str:
+    found = orientation(tracker)
+    fiche = fiches.fiche_of(tracker)
+    lines = [ui.SUMMARY]
+    status = tracker.get_slot("status")
+    if status:
+        lines.append(f"• Situation : {knowledge.status_label(status) or status}")
+    if fiche:
+        lines.append(f"• Certification visée : {fiche.number} « {fiche.title} »")
+    for field in FIELDS:
+        lines.append(f"• {ui.FIELD_LABELS[field]} : {tracker.get_slot(field)}")
+    if found.operator:
+        lines.append(f"• Conseiller : {found.operator.label}")
+    return "\n".join(lines)
+
+
+def summary_buttons() -> List[render.Button]:
+    return [render.intent_button(ui.CONFIRM, "affirm"),
+            *(render.intent_button(ui.CORRECT.format(label=ui.FIELD_LABELS[f].lower()), "correct", {"field": f}) for f in FIELDS)]
+
+
+class ActionPrequalificationSummary(Action):
+    """The form ended: without consent, whom to contact; with it, the summary to confirm."""
+
+    def name(self) -> Text:
+        return "action_prequalification_summary"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        if tracker.get_slot("consent") is not True:
+            dispatcher.utter_message(text=f"{ui.REFUSED}\n\n{operator_text(tracker)}")
+            return [SlotSet("consent", None), SlotSet("pending_offer", None)]
+        dispatcher.utter_message(text=summary_text(tracker), buttons=summary_buttons())
+        return [SlotSet("pending_offer", ui.OFFER_DOSSIER)]
+
+
+def outcomes(tracker: Tracker) -> Dict[str, Any]:
+    """The decisions of the checks, as they stand today: what the advisor starts from."""
+    found = {}
+    for question in ui.CHECKS:
+        decision = decisions.decide(question, tracker)
+        found[question] = {"outcome": decision.outcome.value, "reasons": list(decision.reasons),
+                           "check_with": decision.check_with}
+    return found
+
+
+def dossier_of(tracker: Tracker) -> dossiers.Dossier:
+    found = orientation(tracker)
+    fiche = fiches.fiche_of(tracker)
+    route = tracker.get_slot("route")
+    return dossiers.Dossier(
+        conversation_id=tracker.sender_id, rules_date=knowledge.today(), consent_at=datetime.now(timezone.utc),
+        consent_version=CONSENT_VERSION, status=tracker.get_slot("status"),
+        target_number=fiche.number if fiche else None, target_title=fiche.title if fiche else None,
+        branch=fiche.branch.label if fiche and fiche.branch else None, route=route if route in ("formation", "vae") else None,
+        experience_months=tracker.get_slot("experience_months"), financing=None, outcomes=outcomes(tracker),
+        project=tracker.get_slot("project"), departement=tracker.get_slot("departement"),
+        contact_kind=tracker.get_slot("contact_kind"), contact=tracker.get_slot("contact"),
+        availability=tracker.get_slot("availability"),
+        operator=found.operator.id if found.operator else "cep_regional",
+        operator_reason=found.operator.why if found.operator else "Situation non précisée : opérateur régional par défaut.",
+    )
+
+
+def save(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
+    if tracker.get_slot("consent") is not True or any(tracker.get_slot(f) is None for f in FIELDS):
+        dispatcher.utter_message(text=ui.AFFIRMED)
+        return [SlotSet("pending_offer", None)]
+    try:
+        dossier_id = store().save(dossier_of(tracker))
+    except (dossiers.StorageError, ValueError) as error:
+        # The messages of both name fields and rules, never the values the visitor typed.
+        log.warning("dossier non enregistré : %s", error)
+        dispatcher.utter_message(text=f"{ui.NOT_SAVED}\n\n{operator_text(tracker)}",
+                                 buttons=[render.intent_button(ui.CONFIRM, "affirm")])
+        return [SlotSet("pending_offer", ui.OFFER_DOSSIER)]
+    dispatcher.utter_message(text=f"{ui.SAVED.format(id=dossier_id[:8])}\n\n{operator_text(tracker)}")
+    return [SlotSet("dossier_id", dossier_id), SlotSet("pending_offer", None)]
+
+
+class ActionSaveDossier(Action):
+    def name(self) -> Text:
+        return "action_save_dossier"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        return save(dispatcher, tracker)
+
+
+class ActionCorrect(Action):
+    """« Corriger : département »: asks that field again, then shows the summary again."""
+
+    def name(self) -> Text:
+        return "action_correct"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        field = next(tracker.get_latest_entity_values("field"), None)
+        if field not in FIELDS:
+            text = (tracker.latest_message.get("text") or "").lower()
+            named = [f for f in FIELDS if any(w in text for w in CORRECTION_WORDS[f])]
+            field = named[0] if len(named) == 1 else None
+        if tracker.get_slot("consent") is not True:
+            dispatcher.utter_message(text=ui.AFFIRMED)
+            return []
+        if field is None:
+            dispatcher.utter_message(text=ui.WHICH_FIELD, buttons=summary_buttons()[1:])
+            return []
+        events = [SlotSet(field, None), SlotSet("pending_offer", None)]
+        if field == "contact":
+            events.append(SlotSet("contact_kind", None))
+        return events + [FollowupAction(FORM)]
+
+
+CORRECTION_WORDS = {
+    "project": ("projet",), "departement": ("département", "departement", "code postal", "habite"),
+    "contact": ("mail", "courriel", "téléphone", "telephone", "tel", "numéro", "numero", "contact", "adresse"),
+    "availability": ("dispo", "horaire", "créneau", "creneau", "quand"),
+}
+
+
+class ActionEraseData(Action):
+    """« Supprimez mes données »: the visitor's dossiers, their personal slots, and (through
+    bot/stores/erasable.py, when Rasa saves this turn) their conversation history."""
+
+    def name(self) -> Text:
+        return "action_erase_data"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        try:
+            count = store().delete_conversation(tracker.sender_id)
+        except dossiers.StorageError:
+            dispatcher.utter_message(text=ui.NOT_ERASED)
+            return []
+        dispatcher.utter_message(text=ui.ERASED if count else ui.NOTHING_TO_ERASE)
+        slots = [s for s in domain.get("slots", {}) if s not in ("requested_slot",)]
+        return [ActiveLoop(None), SlotSet("requested_slot", None), *(SlotSet(s, None) for s in slots)]
