@@ -108,7 +108,7 @@ def test_each_cep_operator(rasa, store, status, disability, operator):
     prequalify(chat, status=status, disability=disability, contact=PHONE)
     chat.click(ui.CONFIRM)
     assert "Votre dossier est enregistré" in chat.text and operator in chat.text
-    assert "gratuit" in chat.text
+    assert "gratuit" in chat.text and "Source :" in chat.text
 
 
 def test_erasure_deletes_the_dossier_and_the_history(rasa, store):

@@ -18,7 +18,7 @@ import dossiers
 import knowledge
 from dossiers.model import DEPARTEMENTS, contact_kind
 from dossiers.settings import retention_days
-from knowledge import cep
+from knowledge import cep, rules
 
 from . import catalog as fiches, decisions, render, ui
 from .conversation import latest_intent
@@ -47,10 +47,12 @@ def orientation(tracker: Tracker) -> cep.Orientation:
 
 
 def operator_text(tracker: Tracker) -> str:
+    """Whom to contact and why, with where that comes from."""
     found = orientation(tracker)
     if found.operator is None:
-        return knowledge.answer("advisor", on=knowledge.today()).text
-    return f"{found.operator.why} Contactez {found.operator.contact}.\n{found.common}"
+        reply = knowledge.answer("advisor", on=knowledge.today())
+        return f"{reply.text}\n\n{render.sources_line(reply.sources)}"
+    return f"{found.operator.why} Contactez {found.operator.contact}.\n{found.common}\n\n{render.sources_line(found.sources)}"
 
 
 def departement_of(text: str) -> Optional[str]:
@@ -215,7 +217,7 @@ def dossier_of(tracker: Tracker) -> dossiers.Dossier:
         conversation_id=tracker.sender_id, rules_date=knowledge.today(), consent_at=datetime.now(timezone.utc),
         consent_version=CONSENT_VERSION, status=tracker.get_slot("status"),
         target_number=fiche.number if fiche else None, target_title=fiche.title if fiche else None,
-        branch=fiche.branch.label if fiche and fiche.branch else None, route=route if route in ("formation", "vae") else None,
+        branch=fiche.branch.label if fiche and fiche.branch else None, route=route if route in rules.ROUTES else None,
         experience_months=tracker.get_slot("experience_months"), financing=None, outcomes=outcomes(tracker),
         project=tracker.get_slot("project"), departement=tracker.get_slot("departement"),
         contact_kind=tracker.get_slot("contact_kind"), contact=tracker.get_slot("contact"),
