@@ -1,5 +1,5 @@
 # The two commands of the README are `make run` and `make test`; the others are their steps.
-.PHONY: install train run shell test validate lock clean nlu-report choose-pipeline catalog catalog-default bench-catalog
+.PHONY: install train run shell test validate lock widget screenshots clean nlu-report choose-pipeline catalog catalog-default bench-catalog
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONPATH := .
@@ -18,7 +18,16 @@ shell: install
 	@scripts/run.sh shell
 
 test: install
+	@scripts/install_browser.sh
 	.venv/bin/python -m pytest $(PYTEST_ARGS)
+
+widget:
+	@scripts/build_widget.sh
+
+# Rewrites docs/widget-desktop.png and docs/widget-phone.png from the real servers.
+screenshots: install
+	@scripts/install_browser.sh
+	CQP_SCREENSHOTS_DIR=docs .venv/bin/python -m pytest tests/test_widget_browser.py -k screenshot
 
 validate: install
 	.venv/bin/rasa data validate --config config.yml --domain bot/domain.yml --data bot/data --fail-on-warnings

@@ -4,6 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The widget has its own stamp: a change of web/ rebuilds it without reinstalling Python.
+scripts/build_widget.sh
+
 stamp=.venv/.installed
 wanted=$(cat requirements/*.txt | sha256sum | cut -c1-16)
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted" ] && [ -x .venv/bin/python ]; then

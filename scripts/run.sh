@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 PYTHONPATH=. SQLALCHEMY_SILENCE_UBER_WARNING=1
 mode=${1:-run}
+# The pages allowed to talk to the assistant from a browser (the demo page by default).
+export CQP_CORS_ORIGINS=${CQP_CORS_ORIGINS:-http://localhost:${DEMO_PORT:-8080},http://127.0.0.1:${DEMO_PORT:-8080}}
 mkdir -p var logs
 model=$(.venv/bin/python scripts/train.py)
 
@@ -21,12 +23,18 @@ if [ "$mode" = shell ]; then
   .venv/bin/rasa shell --model "$model" --endpoints endpoints.yml
   exit
 fi
+.venv/bin/python scripts/serve_demo.py --port "${DEMO_PORT:-8080}" --rasa "http://localhost:${RASA_PORT:-5005}" \
+  > logs/demo.log 2>&1 &
+demo_pid=$!
+trap 'kill $actions_pid $demo_pid 2>/dev/null || true' EXIT INT TERM
+
 cat <<MSG
 L'assistant démarre (modèle $model).
   REST      : POST http://localhost:${RASA_PORT:-5005}/webhooks/rest/webhook  {"sender": "moi", "message": "Bonjour"}
-  socket.io : http://localhost:${RASA_PORT:-5005}/socket.io
+  Démo      : http://localhost:${DEMO_PORT:-8080}/  (la fenêtre de discussion, en bas à droite)
+  socket.io : http://localhost:${RASA_PORT:-5005}/socket.io  (origines admises : $CQP_CORS_ORIGINS)
   Actions   : http://localhost:${ACTION_PORT:-5055} (journal : logs/actions.log)
 Arrêt : Ctrl+C.
 MSG
 .venv/bin/rasa run --model "$model" --endpoints endpoints.yml --credentials credentials.yml \
-  --interface "${RASA_INTERFACE:-127.0.0.1}" --port "${RASA_PORT:-5005}" --cors "${CQP_CORS_ORIGINS:-http://localhost:8080}"
+  --interface "${RASA_INTERFACE:-127.0.0.1}" --port "${RASA_PORT:-5005}" --cors ${CQP_CORS_ORIGINS//,/ }

@@ -78,6 +78,12 @@ def start_action_server(workdir: Path, env: Optional[Dict[str, str]] = None) -> 
     return server, port
 
 
+# The demo page's origin in the tests (tests/test_widget.py serves it on this port).
+DEMO_PORT = free_port()
+DEMO_ORIGIN = f"http://127.0.0.1:{DEMO_PORT}"
+WIDGET_ENV = {"CQP_CORS_ORIGINS": DEMO_ORIGIN, "CQP_WIDGET_SECRET": secrets.token_urlsafe(48)}
+
+
 def start_rasa_server(model: Path, action_port: int, workdir: Path) -> "tuple[Server, str, str]":
     """A Rasa server like `make run`'s, with the HTTP API on behind a random token for /model/parse."""
     port, token = free_port(), secrets.token_hex(16)
@@ -89,12 +95,27 @@ def start_rasa_server(model: Path, action_port: int, workdir: Path) -> "tuple[Se
     server = Server(
         "rasa server",
         [RASA, "run", "--model", str(model), "--endpoints", str(endpoints), "--credentials",
-         str(ROOT / "credentials.yml"), "--port", str(port), "--enable-api", "--auth-token", token],
+         str(ROOT / "credentials.yml"), "--port", str(port), "--enable-api", "--auth-token", token,
+         "--cors", DEMO_ORIGIN],
         f"http://127.0.0.1:{port}/",
         workdir / "rasa.log",
+        WIDGET_ENV,
     )
     server.wait_ready()
     return server, f"http://127.0.0.1:{port}", token
+
+
+def start_demo_server(rasa_url: str, workdir: Path, port: int = 0) -> "tuple[Server, str]":
+    """The demo page with the widget (scripts/serve_demo.py), as `make run` serves it."""
+    port = port or free_port()
+    server = Server(
+        "demo page",
+        [sys.executable, str(ROOT / "scripts" / "serve_demo.py"), "--port", str(port), "--rasa", rasa_url],
+        f"http://127.0.0.1:{port}/",
+        workdir / f"demo-{port}.log",
+    )
+    server.wait_ready(timeout=30)
+    return server, f"http://127.0.0.1:{port}"
 
 
 def train_model() -> Path:

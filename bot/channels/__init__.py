@@ -1,0 +1,1 @@
+"""Input channels of our own, declared in credentials.yml by their module path."""

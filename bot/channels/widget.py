@@ -1,0 +1,184 @@
+"""The website widget's channel: socket.io like Rasa's own, with what a public website needs.
+
+Rasa's socketio channel accepts any origin (it turns python-socketio's origin check off),
+lets a client post into whatever session id it names, restores nothing after a reload and
+cuts every answer into one message per paragraph. This one:
+- accepts connections only from the configured origins (CQP_CORS_ORIGINS, as `rasa run --cors`);
+- hands out signed, random conversation ids (session_ids.py) and ignores the ones it did not sign;
+- sends back the current conversation on reconnection, so a reload or a second tab finds it;
+- tells every tab of a conversation what the visitor typed in another one;
+- emits `turn_end` when the assistant has finished answering (the widget's typing indicator);
+- refuses empty, oversized or malformed messages with a clear French answer, before the NLU.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import time
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.channels.socketio import SocketBlueprint, SocketIOOutput
+from rasa.shared.core.events import BotUttered, UserUttered
+from sanic import Blueprint, response
+from sanic.request import Request
+from socketio import AsyncServer
+
+from .session_ids import SessionIds, load_secret
+
+logger = logging.getLogger(__name__)
+
+ORIGINS_VARIABLE = "CQP_CORS_ORIGINS"
+DEFAULT_ORIGINS = "http://localhost:8080,http://127.0.0.1:8080"
+MAX_MESSAGE_CHARS = 1000
+MAX_TITLE_CHARS = 200
+MAX_HISTORY = 200
+TOO_LONG = (f"Votre message dépasse {MAX_MESSAGE_CHARS} caractères : je ne l'ai pas lu. "
+            "Raccourcissez-le ou envoyez-le en plusieurs fois, s'il vous plaît.")
+EMPTY = "Votre message est vide : écrivez votre question, s'il vous plaît."
+
+
+def allowed_origins() -> List[str]:
+    raw = os.environ.get(ORIGINS_VARIABLE, "").strip() or DEFAULT_ORIGINS
+    return [origin.strip().rstrip("/") for origin in raw.split(",") if origin.strip()]
+
+
+class WidgetOutput(SocketIOOutput):
+    """One socket.io message per utterance: the widget lays out its paragraphs itself."""
+
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        await self._send_message(recipient_id, {"text": text})
+
+    async def send_text_with_buttons(self, recipient_id: Text, text: str, buttons: List[Dict[str, Any]],
+                                     **kwargs: Any) -> None:
+        replies = [{"title": b["title"], "payload": b["payload"]} for b in buttons]
+        await self._send_message(recipient_id, {"text": text, "quick_replies": replies})
+
+
+def _shown_text(user_text: str, offered: List[Dict[str, Any]]) -> Optional[str]:
+    """What the visitor saw themselves send: a button's title rather than its payload."""
+    if not user_text.startswith("/"):
+        return user_text
+    for button in offered:
+        if button.get("payload") == user_text:
+            return button.get("title")
+    return None
+
+
+def conversation_of(events: List[Any]) -> List[Dict[str, Any]]:
+    """The messages of a conversation as the widget shows them."""
+    messages: List[Dict[str, Any]] = []
+    offered: List[Dict[str, Any]] = []
+    for event in events:
+        if isinstance(event, UserUttered) and event.text:
+            shown = _shown_text(event.text, offered)
+            if shown:
+                messages.append({"from": "user", "text": shown})
+        elif isinstance(event, BotUttered) and (event.text or (event.data or {}).get("buttons")):
+            buttons = (event.data or {}).get("buttons") or []
+            offered = buttons
+            message: Dict[str, Any] = {"from": "bot", "text": event.text or ""}
+            if buttons:
+                message["quick_replies"] = [{"title": b.get("title"), "payload": b.get("payload")} for b in buttons]
+            messages.append(message)
+    return messages[-MAX_HISTORY:]
+
+
+class WidgetChannel(InputChannel):
+    @classmethod
+    def name(cls) -> Text:
+        return "widget"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+        credentials = credentials or {}
+        return cls(credentials.get("socketio_path", "/socket.io"))
+
+    def __init__(self, socketio_path: Text = "/socket.io", secret: Optional[bytes] = None):
+        self.socketio_path = socketio_path
+        self.ids = SessionIds(secret or load_secret())
+        self.sio: Optional[AsyncServer] = None
+        self._app: Any = None
+
+    def get_output_channel(self) -> Optional[OutputChannel]:
+        return WidgetOutput(self.sio, "bot_uttered") if self.sio else None
+
+    async def _history(self, sender: str) -> List[Dict[str, Any]]:
+        if self._app is None:
+            return []
+        agent = self._app.ctx.agent
+        tracker = await agent.tracker_store.retrieve(sender)
+        if tracker is None or not tracker.events:
+            return []
+        expiry_minutes = agent.domain.session_config.session_expiration_time if agent.domain else 0
+        last = tracker.events[-1].timestamp
+        if expiry_minutes and time.time() - last > expiry_minutes * 60:
+            return []  # Rasa starts a new session at the next message: show an empty one
+        return conversation_of(list(tracker.events))
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=allowed_origins())
+        self.sio = sio
+        blueprint = SocketBlueprint(sio, self.socketio_path, "widget_webhook", __name__)
+
+        @blueprint.route("/", methods=["GET"])
+        async def health(_: Request) -> Any:
+            return response.json({"status": "ok"})
+
+        @sio.on("connect")
+        async def connect(sid: Text, environ: Dict, auth: Optional[Dict] = None) -> bool:
+            request = environ.get("sanic.request")
+            if request is not None:
+                self._app = request.app
+            return True
+
+        @sio.on("session_request")
+        async def session_request(sid: Text, data: Any) -> None:
+            claimed = data.get("session_id") if isinstance(data, dict) else None
+            sender = self.ids.sender_of(claimed)
+            session_id = claimed if sender else self.ids.issue()
+            sender = sender or self.ids.sender_of(session_id)
+            previous = (await sio.get_session(sid)).get("sender")
+            if previous and previous != sender:  # « nouvelle conversation » in an open tab
+                await sio.leave_room(sid, previous)
+            await sio.save_session(sid, {"sender": sender})
+            await sio.enter_room(sid, sender)
+            await sio.emit("session_confirm", session_id, room=sid)
+            try:
+                history = await self._history(sender)
+            except Exception:  # a tracker store hiccup must not stop the visitor from talking
+                logger.exception("Widget: conversation not restored")
+                history = []
+            await sio.emit("history", {"messages": history}, room=sid)
+
+        async def answer_directly(sender: str, text: str) -> None:
+            await sio.emit("bot_uttered", {"text": text}, room=sender)
+            await sio.emit("turn_end", {}, room=sender)
+
+        @sio.on("user_uttered")
+        async def handle_message(sid: Text, data: Any) -> None:
+            sender = (await sio.get_session(sid)).get("sender")
+            if not sender:
+                await sio.emit("widget_error", {"reason": "session"}, room=sid)
+                return
+            text = data.get("message") if isinstance(data, dict) else None
+            if not isinstance(text, str) or not text.strip():
+                await answer_directly(sender, EMPTY)
+                return
+            text = text.strip()
+            if len(text) > MAX_MESSAGE_CHARS:
+                await answer_directly(sender, TOO_LONG)
+                return
+            title = data.get("title")
+            shown = title if isinstance(title, str) and 0 < len(title) <= MAX_TITLE_CHARS else text
+            if not shown.startswith("/"):  # a hidden command (the widget's greeting) stays hidden
+                await sio.emit("user_echo", {"text": shown}, room=sender, skip_sid=sid)
+            message = UserMessage(text, WidgetOutput(sio, "bot_uttered"), sender, input_channel=self.name())
+            try:
+                await on_new_message(message)
+            except Exception:
+                logger.exception("Widget: message not handled")
+                await sio.emit("widget_error", {"reason": "server"}, room=sid)
+            await sio.emit("turn_end", {}, room=sender)
+
+        return blueprint
