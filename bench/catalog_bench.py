@@ -329,22 +329,33 @@ def jj_mm_aaaa(day: date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
-def generate(target: Path) -> Dict:
-    """Writes the synthetic export zip at `target`; returns what it holds (rows per file, CQPs, lookup inputs)."""
+def scaled(count: int, share: float) -> int:
+    """`count` of the full-size export, for an export `share` of its size (the full size gives `count` itself)."""
+    return count if share == 1 else round(count * share)
+
+
+def generate(target: Path, fiches_count: int = N_RNCP + N_RS) -> Dict:
+    """Writes the synthetic export zip at `target`; returns what it holds (rows per file, CQPs, lookup inputs).
+    `fiches_count` makes a smaller (or larger) export with the same shares of RNCP, RS and CQP fiches, and of
+    re-registrations; the default, the full size, writes the same bytes as before the parameter existed."""
+    share = fiches_count / (N_RNCP + N_RS)
+    n_rncp = scaled(N_RNCP, share)
+    n_cqp_rncp, n_cqp_rs = scaled(N_CQP_RNCP, share), scaled(N_CQP_RS, share)
     rng = random.Random(SEED)
-    rncp_numbers = sorted(rng.sample(range(100, 42_500), N_RNCP))
-    rs_numbers = sorted(rng.sample(range(1, 7_600), N_RS))
+    rncp_numbers = sorted(rng.sample(range(100, 42_500), n_rncp))
+    rs_numbers = sorted(rng.sample(range(1, 7_600), fiches_count - n_rncp))
     fiches = [f"RNCP{n}" for n in rncp_numbers] + [f"RS{n}" for n in rs_numbers]
-    cqp_rncp = set(rng.sample(fiches[:N_RNCP], N_CQP_RNCP))
-    recent_rs = [f for f in fiches[N_RNCP:] if int(f[2:]) >= 5_000]  # CQPs came to the RS lately
-    older_rs = [f for f in fiches[N_RNCP:] if int(f[2:]) < 5_000]
-    cqp_rs = set(rng.sample(recent_rs, N_CQP_RS * 5 // 6) + rng.sample(older_rs, N_CQP_RS // 6))
+    cqp_rncp = set(rng.sample(fiches[:n_rncp], n_cqp_rncp))
+    recent_rs = [f for f in fiches[n_rncp:] if int(f[2:]) >= 5_000]  # CQPs came to the RS lately
+    older_rs = [f for f in fiches[n_rncp:] if int(f[2:]) < 5_000]
+    cqp_rs = set(rng.sample(recent_rs, n_cqp_rs * 5 // 6) + rng.sample(older_rs, n_cqp_rs // 6))
     weights = [b[3] for b in BRANCHES]
     # CQPs re-registered in the RS under the same title (RNCP19468 -> RS6117), or as a newer RNCP fiche.
-    old_cqps = [f for f in fiches[:N_RNCP] if f in cqp_rncp and int(f[4:]) < 34_000]
-    new_cqps = [f for f in fiches[N_RNCP:] if f in cqp_rs and int(f[2:]) >= 5_000]
-    new_cqps_rncp = [f for f in fiches[:N_RNCP] if f in cqp_rncp and int(f[4:]) >= 34_000]
-    old_of = dict(zip(rng.sample(new_cqps, 250) + rng.sample(new_cqps_rncp, 150), rng.sample(old_cqps, 400)))
+    old_cqps = [f for f in fiches[:n_rncp] if f in cqp_rncp and int(f[4:]) < 34_000]
+    new_cqps = [f for f in fiches[n_rncp:] if f in cqp_rs and int(f[2:]) >= 5_000]
+    new_cqps_rncp = [f for f in fiches[:n_rncp] if f in cqp_rncp and int(f[4:]) >= 34_000]
+    to_rs, to_rncp = scaled(250, share), scaled(150, share)
+    old_of = dict(zip(rng.sample(new_cqps, to_rs) + rng.sample(new_cqps_rncp, to_rncp), rng.sample(old_cqps, to_rs + to_rncp)))
     made: Dict[str, Tuple[int, str, List[str]]] = {}
 
     def span(first: date, last: date) -> date:
@@ -555,11 +566,11 @@ def generate(target: Path) -> Dict:
     # --- Succession links: CQPs re-registered in the RS under the same title, and chains of diplomas ---
     links: List[Tuple[str, str]] = []
     links.extend((old, new) for new, old in old_of.items())
-    others = [f for f in fiches[:N_RNCP] if f not in cqp_rncp]
-    for _ in range(1_500):
+    others = [f for f in fiches[:n_rncp] if f not in cqp_rncp]
+    for _ in range(scaled(1_500, share)):
         chain = sorted(rng.sample(others, rng.randint(2, 4)), key=lambda f: int(f[4:]))
         links.extend(zip(chain, chain[1:]))
-    for _ in range(40):  # links to fiches the export no longer lists
+    for _ in range(scaled(40, share)):  # links to fiches the export no longer lists
         links.append((f"RNCP{rng.randrange(1, 99)}", rng.choice(others)))
     links = list(dict.fromkeys((a, b) for a, b in links if a != b))
     before: Dict[str, str] = {}
@@ -586,7 +597,7 @@ def generate(target: Path) -> Dict:
         "rows": {part: len(rows) for part, rows in files.items()}, "csv_size": csv_size,
         "cqp_generated": len(cqp_titles),
         "cqp_numbers": sorted(cqp_titles, key=lambda f: (f[:2], f)), "cqp_branch": cqp_branch, "ccn_slot": ccn_slot,
-        "rncp": fiches[:N_RNCP], "rs": fiches[N_RNCP:],
+        "rncp": fiches[:n_rncp], "rs": fiches[n_rncp:],
         "succession_links": len(links), "quirk_breaks": quirk_breaks, "quirk_quotes": quirk_quotes,
     }
 

@@ -8,6 +8,7 @@ import sqlite3
 import zipfile
 from datetime import date
 from pathlib import Path
+from typing import Tuple
 
 import pytest
 
@@ -294,3 +295,108 @@ def test_a_school_is_not_a_branch_body():
 
 def test_a_ccn_in_the_second_column_gives_the_branch(sample):
     assert sample.get("RNCP23705").branch.id == "evenement"
+
+
+# --- the fast paths give what the plain computation gives (bench/scaling_bench.py) -------------
+
+def rank_by_scoring_every_key(index, query: str, limit: int):
+    """FuzzyIndex.rank as it was before its prefilter: every key scored by rapidfuzz."""
+    from rapidfuzz import fuzz, process
+
+    from knowledge.catalog.search import CUTOFF, STRONG
+
+    best = {number: 100.0 for number in index._initials.get(query, [])}
+    passes = ((query, index._keys, fuzz.token_set_ratio), (query.replace(" ", ""), [k.replace(" ", "") for k in index._keys], fuzz.ratio))
+    for text, keys, scorer in passes:
+        for _, score, position in process.extract(text, keys, scorer=scorer, processor=None, limit=limit * 4, score_cutoff=CUTOFF):
+            best[index._numbers[position]] = max(score, best.get(index._numbers[position], 0.0))
+        if best and max(best.values()) >= STRONG:
+            break
+    return sorted(best.items(), key=lambda item: -item[1])[:limit]
+
+
+def test_ranking_is_that_of_scoring_every_key(sample):
+    from knowledge.catalog.search import query_of
+
+    with sqlite3.connect(sample.path) as connection:
+        titles = [row[0] for row in connection.execute("SELECT title FROM fiche WHERE is_cqp = 1 ORDER BY number")]
+    connection.close()
+    typos = [t[:3] + t[4:] for t in titles] + [t.replace("e", "a", 1) for t in titles] + [" ".join(t.split()[1:3]) for t in titles]
+    queries = [q for q, _ in CLEAR + AMBIGUOUS] + NOT_FOUND + titles + typos + ["agent", "technicien maintenance", "soudeur soudeur"]
+    for query in map(query_of, queries):
+        for limit in (5, 10):
+            assert sample._index.rank(query, limit) == rank_by_scoring_every_key(sample._index, query, limit), query
+
+
+RELATED_BY_JOIN = """
+    WITH candidate AS (SELECT DISTINCT s.number FROM rome r JOIN rome s ON s.code = r.code WHERE r.number = ?)
+    SELECT f.number FROM candidate JOIN fiche f ON f.number = candidate.number
+    WHERE f.number LIKE 'RNCP%' AND f.number != ?
+      AND (f.active_flag IS NULL OR f.active_flag = 1)
+      AND (f.end_date >= ? OR (f.end_date IS NULL AND f.active_flag = 1))
+    ORDER BY f.is_cqp DESC, f.serial DESC, f.number DESC LIMIT ?"""
+
+
+def numbers_of(catalog: Catalog) -> list:
+    with sqlite3.connect(catalog.path) as connection:
+        numbers = [row[0] for row in connection.execute("SELECT number FROM fiche ORDER BY number")]
+    connection.close()
+    return numbers
+
+
+def related_by_join_differences(catalog: Catalog) -> Tuple[int, list]:
+    """(related fiches found, differences from the plain join) for every fiche, a few days and limits."""
+    found, differences = 0, []
+    with sqlite3.connect(catalog.path) as connection:
+        for number in numbers_of(catalog):
+            fiche = catalog.get(number)
+            for day in (TODAY, date(2020, 1, 1), date(2015, 1, 1), date(2035, 1, 1)):
+                for limit in (1, 3, 5):
+                    expected = [row[0] for row in connection.execute(RELATED_BY_JOIN, (number, number, day.isoformat(), limit))]
+                    got = [c.number for c in catalog.related_rncp(fiche, day, limit)]
+                    found += len(expected)
+                    differences += [(number, day, limit, got, expected)] if got != expected else []
+    connection.close()
+    return found, differences
+
+
+def test_related_rncp_is_the_plain_join(sample, tmp_path):
+    # The sample, then a copy where every fiche is in force and shares one more job, so that
+    # related_rncp has to pick the best few of many for a code.
+    folder = tmp_path / "export"
+    shutil.copytree(SAMPLE, folder)
+    standard = folder / "export_fiches_CSV_Standard_sample.csv"
+    standard.write_bytes(standard.read_bytes().replace(b'"INACTIVE"', b'"ACTIVE"'))
+    rome = next(folder.glob("export_fiches_CSV_Rome_*"))
+    shared_job = "".join(f'"{number}";"K9999";"Métier partagé"\r\n' for number in numbers_of(sample))
+    rome.write_bytes(rome.read_bytes() + shared_job.encode())
+    build_catalog(folder, tmp_path / "shared.sqlite")
+    for catalog, least in ((sample, 1), (Catalog(tmp_path / "shared.sqlite"), 500)):
+        found, differences = related_by_join_differences(catalog)
+        assert not differences and found >= least, differences[:3]
+
+
+def test_a_catalog_of_an_older_format_is_refused(tmp_path):
+    from knowledge.catalog import CatalogError
+
+    path = tmp_path / "old.sqlite"
+    build_catalog(SAMPLE, path)
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE meta SET value = '3' WHERE key = 'schema'")
+    connection.close()
+    with pytest.raises(CatalogError, match="make catalog"):
+        Catalog(path)
+
+
+def test_an_import_of_an_older_format_gives_way_to_the_shipped_catalog(tmp_path, monkeypatch):
+    import knowledge.catalog as catalogs
+
+    path = tmp_path / "catalog.sqlite"
+    build_catalog(SAMPLE, path)
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE meta SET value = '3' WHERE key = 'schema'")
+    connection.close()
+    monkeypatch.delenv(catalogs.CATALOG_ENV, raising=False)
+    monkeypatch.setattr(catalogs, "IMPORTED", path)
+    monkeypatch.setattr(catalogs, "_opened", None)
+    assert catalogs.catalog().path == catalogs.DEFAULT  # the bot keeps answering

@@ -6,6 +6,7 @@ Pure Python and SQLite, no Rasa.
 """
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from pathlib import Path
@@ -24,6 +25,7 @@ DEFAULT = HERE / "default.sqlite"  # built from sample_export/ by `make catalog-
 IMPORTED = ROOT / "var" / "catalog.sqlite"  # written by `make catalog EXPORT=…`
 CATALOG_ENV = "CQP_CATALOG"
 
+logger = logging.getLogger(__name__)
 _lock = threading.Lock()
 _opened: Optional[Tuple[Path, float, Catalog]] = None
 
@@ -43,5 +45,17 @@ def catalog() -> Catalog:
     stamp = path.stat().st_mtime if path.exists() else -1.0
     with _lock:
         if _opened is None or _opened[0] != path or _opened[1] != stamp:
-            _opened = (path, stamp, Catalog(path))
+            _opened = (path, stamp, _open(path))
         return _opened[2]
+
+
+def _open(path: Path) -> Catalog:
+    try:
+        return Catalog(path)
+    except CatalogError as error:
+        if path != IMPORTED:
+            raise
+        # An import made by an older version (another format): the bot keeps answering from
+        # the shipped catalog until the export is imported again, rather than failing.
+        logger.warning("%s ; le catalogue livré est utilisé en attendant.", error)
+        return Catalog(DEFAULT)

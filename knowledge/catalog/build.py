@@ -14,7 +14,7 @@ from . import detect, export
 from .export import ExportError, Row
 from .search import search_keys, sort_key
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE branch (id TEXT PRIMARY KEY, label TEXT NOT NULL, cqp_count INTEGER NOT NULL);
@@ -45,6 +45,19 @@ CREATE INDEX rome_number ON rome (number);
 CREATE INDEX rome_code ON rome (code, number);
 CREATE TABLE succession (old TEXT NOT NULL, new TEXT NOT NULL, PRIMARY KEY (old, new));
 CREATE INDEX succession_new ON succession (new);
+-- The RNCP fiches of each ROME code, in the order Catalog.related_rncp offers them (CQPs first,
+-- then the newest) and with what says whether they are in force: its key is an index that
+-- answers « the 3 best in force for this code » in a few rows, where joining rome to fiche
+-- went through thousands of fiches for a common code.
+CREATE TABLE rncp_by_rome (
+    code TEXT NOT NULL,
+    is_cqp INTEGER NOT NULL,
+    serial INTEGER NOT NULL,
+    number TEXT NOT NULL,
+    active_flag INTEGER,
+    end_date TEXT,
+    PRIMARY KEY (code, is_cqp, serial, number)
+) WITHOUT ROWID;
 """
 
 
@@ -154,6 +167,9 @@ def _write(connection: sqlite3.Connection, data: export.Export) -> Dict[str, int
         if old:
             links.add((old, number))
     connection.executemany("INSERT INTO succession VALUES (?,?)", sorted(links))
+    connection.execute("""INSERT INTO rncp_by_rome
+                          SELECT DISTINCT r.code, f.is_cqp, f.serial, f.number, f.active_flag, f.end_date
+                          FROM rome r JOIN fiche f ON f.number = r.number WHERE f.number LIKE 'RNCP%'""")
     counts["branches"] = sum(1 for _, n in branches.values() if n)
     meta = {"schema": SCHEMA_VERSION, "export": data.source, "export_date": data.date or "",
             "imported_on": date.today().isoformat(), **{f"count_{k}": str(v) for k, v in counts.items()}}

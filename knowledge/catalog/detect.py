@@ -87,14 +87,24 @@ def find_branch(text: str, present: Iterable[str]) -> Optional[str]:
     folded = " " + " ".join(re.findall(r"[a-z0-9]+", fold(text))) + " "
     present = set(present)
     best: Optional[Tuple[int, str]] = None
-    for rule in branch_rules():
-        if rule.id not in present:
+    for branch_id, names in _branch_names():
+        if branch_id not in present:
             continue
-        for alias in (*rule.aliases, fold(rule.label)):
-            words = " ".join(re.findall(r"[a-z0-9]+", alias))
-            if words and f" {words} " in folded and (best is None or len(words) > best[0]):
-                best = (len(words), rule.id)
+        for words in names:
+            if f" {words} " in folded and (best is None or len(words) > best[0]):
+                best = (len(words), branch_id)
     return best[1] if best else None
+
+
+@lru_cache(maxsize=1)
+def _branch_names() -> Tuple[Tuple[str, Tuple[str, ...]], ...]:
+    """(branch id, its aliases and label as folded words), worked out once rather than on every
+    message that may name a branch."""
+    names = []
+    for rule in branch_rules():
+        words = (" ".join(re.findall(r"[a-z0-9]+", alias)) for alias in (*rule.aliases, fold(rule.label)))
+        names.append((rule.id, tuple(w for w in words if w)))
+    return tuple(names)
 
 
 def _mentions(text: str, words: Sequence[str]) -> bool:

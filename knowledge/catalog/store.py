@@ -5,10 +5,23 @@ import sqlite3
 import threading
 from datetime import date
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from . import detect, search
+from .build import SCHEMA_VERSION
 from .model import Bloc, Branch, Certification, Match, SearchResult
+
+# What lists and searches show of a fiche: one row, without its blocs, certificateurs and routes.
+SUMMARY = "SELECT number, title, is_cqp, level, active_flag, end_date, branch_id FROM fiche"
+
+# One ROME code's RNCP fiches in force on a day, best first, read from the index of rncp_by_rome
+# (build.py) in its order: the walk stops after `limit` fiches, however common the code.
+RELATED_FOR_CODE = """
+    SELECT is_cqp, serial, number FROM rncp_by_rome
+    WHERE code = ? AND number != ?
+      AND (active_flag IS NULL OR active_flag = 1)
+      AND (end_date >= ? OR (end_date IS NULL AND active_flag = 1))
+    ORDER BY is_cqp DESC, serial DESC, number DESC LIMIT ?"""
 
 
 class CatalogError(Exception):
@@ -23,8 +36,15 @@ class Catalog:
         self._local = threading.local()
         try:
             self.meta: Dict[str, str] = dict(self._rows("SELECT key, value FROM meta"))
+            if self.meta.get("schema") != SCHEMA_VERSION:
+                # An older import lacks the tables this code reads (rncp_by_rome since schema 4).
+                raise CatalogError(f"{self.path} : catalogue au format {self.meta.get('schema', '?')}, ce code lit le format "
+                                   f"{SCHEMA_VERSION} (refaites l'import : make catalog EXPORT=…)")
             self._branches = {row[0]: Branch(*row) for row in self._rows("SELECT id, label, cqp_count FROM branch")}
             self._index = search.FuzzyIndex(self._rows("SELECT number, search_keys FROM fiche WHERE is_cqp = 1"))
+            # Folded once here rather than on every find_branch.
+            self._labels = {b.id: search.query_of(b.label) for b in self.branches()}
+            self._size = self._rows("SELECT COUNT(*) FROM fiche")[0][0]
         except sqlite3.DatabaseError as error:
             raise CatalogError(f"{self.path} : ce n'est pas un catalogue lisible ({error})") from None
 
@@ -42,16 +62,12 @@ class Catalog:
 
     # --- one fiche -------------------------------------------------------------------
     def get(self, number: str) -> Optional[Certification]:
-        rows = self._rows("SELECT number, title, is_cqp, level, active_flag, end_date, branch_id FROM fiche WHERE number = ?",
-                          number.upper().replace(" ", ""))
+        rows = self._rows(f"{SUMMARY} WHERE number = ?", number.upper().replace(" ", ""))
         if not rows:
             return None
-        number, title, is_cqp, level, active_flag, end_date, branch_id = rows[0]
-        return Certification(
-            number=number, title=title, is_cqp=bool(is_cqp), level=level,
-            active_flag=None if active_flag is None else bool(active_flag),
-            end_date=date.fromisoformat(end_date) if end_date else None,
-            branch=self._branches.get(branch_id),
+        number = rows[0][0]
+        return self._certification(
+            rows[0],
             certifiers=tuple(r[0] for r in self._rows("SELECT name FROM certifier WHERE number = ? ORDER BY rowid", number)),
             blocs=tuple(Bloc(*r) for r in self._rows("SELECT code, label FROM bloc WHERE number = ? ORDER BY code", number)),
             access_routes=tuple(r[0] for r in self._rows("SELECT route FROM access_route WHERE number = ? ORDER BY rowid", number)),
@@ -59,13 +75,20 @@ class Catalog:
             replaces=tuple(r[0] for r in self._rows("SELECT old FROM succession WHERE new = ? ORDER BY old", number)),
         )
 
-    def _summary(self, number: str) -> Certification:
-        number, title, is_cqp, level, active_flag, end_date, branch_id = self._rows(
-            "SELECT number, title, is_cqp, level, active_flag, end_date, branch_id FROM fiche WHERE number = ?", number)[0]
+    def _certification(self, row: tuple, **details) -> Certification:
+        """A fiche from a SUMMARY row; `details` adds what only `get` reads (blocs, certificateurs…)."""
+        number, title, is_cqp, level, active_flag, end_date, branch_id = row
         return Certification(number=number, title=title, is_cqp=bool(is_cqp), level=level,
                              active_flag=None if active_flag is None else bool(active_flag),
                              end_date=date.fromisoformat(end_date) if end_date else None,
-                             branch=self._branches.get(branch_id))
+                             branch=self._branches.get(branch_id), **details)
+
+    def _summaries(self, numbers: Sequence[str]) -> Dict[str, Certification]:
+        """The fiches of these numbers that the catalog holds, in one query rather than one each."""
+        if not numbers:
+            return {}
+        rows = self._rows(f"{SUMMARY} WHERE number IN ({','.join('?' * len(numbers))})", *numbers)
+        return {row[0]: self._certification(row) for row in rows}
 
     # --- search ------------------------------------------------------------------------
     def search(self, text: str, on: date, limit: int = 5) -> SearchResult:
@@ -75,12 +98,13 @@ class Catalog:
         if prefixed or bare:
             found = [c for c in (self.get(n) for n in prefixed) if c]
             for digits in bare:
-                found += [self._summary(r[0]) for r in self._rows("SELECT number FROM fiche WHERE digits = ? ORDER BY number", digits)]
+                found += [self._certification(row) for row in self._rows(f"{SUMMARY} WHERE digits = ? ORDER BY number", digits)]
             if found or prefixed:
                 return SearchResult(text, tuple(Match(c, 100.0) for c in found[:limit]), by_number=True)
         ranked = self._index.rank(search.query_of(text), limit=limit * 2)
         codes = search.codes_in(text)
-        matches = [Match(self._summary(number), score) for number, score in ranked]
+        fiches = self._summaries([number for number, _ in ranked])
+        matches = [Match(fiches[number], score) for number, score in ranked]
         if codes and any(self._has_code(m.certification, codes) for m in matches):
             matches = [Match(m.certification, m.score - (0 if self._has_code(m.certification, codes) else 10)) for m in matches]
         # A CQP re-registered under a new number (RNCP19468 -> RS6117) is one CQP: keep the newest.
@@ -114,39 +138,38 @@ class Catalog:
 
     def find_branch(self, text: str) -> Optional[Branch]:
         """The branch a visitor names, by its aliases (data/branches.yml) or its label."""
-        present = {b.id for b in self.branches()}
-        found = detect.find_branch(text, present)
+        found = detect.find_branch(text, self._labels)  # the branches with CQPs
         if found:
             return self._branches[found]
-        labels = {b.id: search.query_of(b.label) for b in self.branches()}
         query = search.query_of(text)
-        best = max(((search.fuzz.token_set_ratio(query, label), i) for i, label in labels.items() if label), default=None)
+        best = max(((search.fuzz.token_set_ratio(query, label), i) for i, label in self._labels.items() if label), default=None)
         return self._branches[best[1]] if best and query and best[0] >= 85 else None
 
     def in_branch(self, branch_id: str, offset: int = 0, limit: int = 5) -> Tuple[List[Certification], int]:
         """CQPs of a branch, alphabetical, from `offset`; and how many there are in all."""
         total = self._rows("SELECT COUNT(*) FROM fiche WHERE branch_id = ? AND is_cqp = 1", branch_id)[0][0]
-        numbers = self._rows("SELECT number FROM fiche WHERE branch_id = ? AND is_cqp = 1 ORDER BY sort_key, number LIMIT ? OFFSET ?",
-                             branch_id, limit, max(offset, 0))
-        return [self._summary(n) for (n,) in numbers], total
+        rows = self._rows(f"{SUMMARY} WHERE branch_id = ? AND is_cqp = 1 ORDER BY sort_key, number LIMIT ? OFFSET ?",
+                          branch_id, limit, max(offset, 0))
+        return [self._certification(row) for row in rows], total
 
     # --- related fiches ----------------------------------------------------------------
     def related_rncp(self, certification: Certification, on: date, limit: int = 3) -> List[Certification]:
         """RNCP certifications in force for the same jobs (ROME codes): what a visitor can aim
-        at by VAE when their CQP is only in the RS."""
-        day = on.isoformat()
-        rows = self._rows(
-            """WITH candidate AS (SELECT DISTINCT s.number FROM rome r JOIN rome s ON s.code = r.code WHERE r.number = ?)
-               SELECT f.number FROM candidate JOIN fiche f ON f.number = candidate.number
-               WHERE f.number LIKE 'RNCP%' AND f.number != ?
-                 AND (f.active_flag IS NULL OR f.active_flag = 1)
-                 AND (f.end_date >= ? OR (f.end_date IS NULL AND f.active_flag = 1))
-               ORDER BY f.is_cqp DESC, f.serial DESC LIMIT ?""",
-            certification.number, certification.number, day, limit)
-        return [self._summary(n) for (n,) in rows]
+        at by VAE when their CQP is only in the RS. CQPs first, then the newest."""
+        found: Dict[str, Tuple[int, int]] = {}
+        for (code,) in self._rows("SELECT DISTINCT code FROM rome WHERE number = ?", certification.number):
+            for is_cqp, serial, number in self._rows(RELATED_FOR_CODE, code, certification.number, on.isoformat(), limit):
+                found[number] = (is_cqp, serial)
+        # The best `limit` of each code hold the best `limit` of all: any fiche ahead of one
+        # of those is ahead of it in its code's list too.
+        best = sorted(found, key=lambda number: (found[number], number), reverse=True)[:limit]
+        fiches = self._summaries(best)
+        return [fiches[number] for number in best]
 
     def successors(self, certification: Certification) -> List[Certification]:
-        return [c for c in (self._summary(n) for n in certification.replaced_by if self._rows("SELECT 1 FROM fiche WHERE number = ?", n))]
+        fiches = self._summaries(certification.replaced_by)
+        return [fiches[number] for number in certification.replaced_by if number in fiches]
 
     def __len__(self) -> int:
-        return self._rows("SELECT COUNT(*) FROM fiche")[0][0]
+        return self._size
+
