@@ -1,5 +1,5 @@
 # The two commands of the README are `make run` and `make test`; the others are their steps.
-.PHONY: install train run shell test validate lock widget screenshots clean nlu-report choose-pipeline catalog catalog-default bench-catalog
+.PHONY: install train run shell test validate lock widget screenshots bench clean nlu-report choose-pipeline catalog catalog-default bench-catalog
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONPATH := .
@@ -56,3 +56,8 @@ catalog-default: install
 
 bench-catalog: install
 	.venv/bin/python bench/catalog_bench.py
+
+# Every benchmark (about an hour on 2 cores: it trains seven models), then docs/BENCHMARKS.md.
+# BENCH_ARGS=--quick for a smoke run. Never part of `make test`.
+bench: install
+	CQP_BENCH_ALL=1 .venv/bin/python bench/run_all.py $(BENCH_ARGS)
