@@ -33,17 +33,17 @@ class DemoHandler(BaseHTTPRequestHandler):
     server_version = "cqp-demo"
     sys_version = ""
 
-    def __init__(self, *args, rasa_url: str, **kwargs):
-        self.rasa_url = rasa_url
+    def __init__(self, *args, rasa_url: str, settings: dict, **kwargs):
+        self.rasa_url, self.settings = rasa_url, settings
         super().__init__(*args, **kwargs)
 
     def do_GET(self) -> None:
         path = urlsplit(self.path).path
         if path in PAGES:
             text = (WEB / "demo" / PAGES[path]).read_text(encoding="utf-8")
-            text = (text.replace("{{SERVER}}", html.escape(self.rasa_url))
-                    .replace("{{DAYS}}", str(retention_days()))
-                    .replace("{{EXPIRY}}", str(session_minutes())))
+            text = text.replace("{{SERVER}}", html.escape(self.rasa_url))
+            for name, value in self.settings.items():
+                text = text.replace("{{" + name + "}}", str(value))
             self._send(text.encode(), "text/html; charset=utf-8")
         elif path == "/cqp-widget.js":
             bundle = WEB / "dist" / "cqp-widget.js"
@@ -82,7 +82,9 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8080)
     parser.add_argument("--rasa", default="http://localhost:5005", help="l'adresse du serveur Rasa")
     args = parser.parse_args()
-    server = ThreadingHTTPServer((args.host, args.port), partial(DemoHandler, rasa_url=args.rasa))
+    # Read once: a wrong CQP_DOSSIERS_RETENTION_DAYS stops the demo at start, with its message.
+    settings = {"DAYS": retention_days(), "EXPIRY": session_minutes()}
+    server = ThreadingHTTPServer((args.host, args.port), partial(DemoHandler, rasa_url=args.rasa, settings=settings))
     print(f"Page de démonstration : http://localhost:{args.port}/", flush=True)
     server.serve_forever()
 

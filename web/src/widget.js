@@ -214,7 +214,8 @@ class Widget {
       return;
     }
     this.socket.emit("user_uttered", { message: message.slice(0, MAX_CHARS), title: title || undefined });
-    this.pending = { text: title || message };
+    // A hidden command (the greeting) is never given back to the input: the visitor did not type it.
+    this.pending = hidden ? null : { text: title || message };
     if (!hidden) {
       this.dropReplies();
       this.addUser(title || message);
