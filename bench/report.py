@@ -51,8 +51,8 @@ def understanding(nlu: Dict) -> List[str]:
         "",
         f"The assistant beats the baseline (TF-IDF of character n-grams + logistic regression) by "
         f"**{nlu['margin_points']:+.1f} points** as the bot acts, {nlu['margin_classifier_points']:+.1f} classifier "
-        f"against classifier; the baseline with C tuned by cross-validation comes within "
-        f"{nlu['margin_tuned_points']:.1f} points of the classifier.",
+        f"against classifier; against the baseline with C tuned by cross-validation, "
+        f"{nlu['margin_tuned_points']:+.1f} points classifier against classifier.",
         "",
     ]
     cv = nlu.get("cross_validation")
@@ -170,6 +170,14 @@ def targets(nlu: Optional[Dict], serving_result: Optional[Dict], scaling_result:
     return lines + [""]
 
 
+def cpu_sentence(result: Optional[Dict]) -> str:
+    if not result:
+        return "The serving benchmark has not run"
+    turn, parse = (result["load"]["30"][kind]["cpu_ms_per_request"]["rasa server"] for kind in ("turn", "parse"))
+    return (f"At 30 conversations a turn costs the Rasa server {turn:.1f} ms of CPU and a parse {parse:.1f} ms, "
+            f"{turn / parse:.1f} times as much")
+
+
 def write() -> str:
     nlu, serving_result, scaling_result = load("nlu"), load("serving"), load("scaling")
     # The serving figures before bot/speedups.py: kept in docs/, since no later run can measure them again.
@@ -193,7 +201,7 @@ def write() -> str:
         "predicting the next action, one or two calls to the action server, validating their answers, saving "
         "the tracker. On one Sanic worker they all run on the same event loop, so under 30 concurrent "
         "conversations the latency is queueing, and the p95 ratio follows the CPU cost ratio of a turn to a "
-        "parse. After the schema cache, a turn still costs about twice a parse in CPU (the profile in "
+        f"parse. {cpu_sentence(serving_result)} (the profile in "
         "[bench/serving.md](bench/serving.md)); each action call also sends the turn back to the end of the "
         "queue. Next steps, measured one by one: keep each conversation's tracker in memory between turns "
         "(write-through), SQLite in WAL mode for the embedded store, fewer action round trips in form turns. "
