@@ -146,8 +146,9 @@ class WidgetChannel(InputChannel):
             await sio.emit("session_confirm", session_id, room=sid)
             try:
                 history = await self._history(sender)
-            except Exception:  # a tracker store hiccup must not stop the visitor from talking
-                logger.exception("Widget: conversation not restored")
+            except Exception as error:  # a tracker store hiccup must not stop the visitor from talking
+                # The kind of error only: its message or traceback could quote the conversation.
+                logger.error("Widget: conversation not restored (%s)", type(error).__name__)
                 history = []
             await sio.emit("history", {"messages": history}, room=sid)
 
@@ -176,8 +177,8 @@ class WidgetChannel(InputChannel):
             message = UserMessage(text, WidgetOutput(sio, "bot_uttered"), sender, input_channel=self.name())
             try:
                 await on_new_message(message)
-            except Exception:
-                logger.exception("Widget: message not handled")
+            except Exception as error:
+                logger.error("Widget: message not handled (%s)", type(error).__name__)
                 await sio.emit("widget_error", {"reason": "server"}, room=sid)
             await sio.emit("turn_end", {}, room=sender)
 
