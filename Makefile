@@ -1,5 +1,5 @@
 # The two commands of the README are `make run` and `make test`; the others are their steps.
-.PHONY: install train run shell test validate lock widget screenshots bench clean nlu-report choose-pipeline catalog catalog-default bench-catalog
+.PHONY: stack stack-down install train run shell test validate lock widget screenshots bench clean nlu-report choose-pipeline catalog catalog-default bench-catalog
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONPATH := .
@@ -20,6 +20,15 @@ shell: install
 test: install
 	@scripts/install_browser.sh
 	.venv/bin/python -m pytest $(PYTEST_ARGS)
+
+# The production-like stack on this machine (deploy/): nginx on http://localhost:8000, two
+# Rasa servers, two action servers, PostgreSQL and Redis. Returns once it answers.
+stack: install
+	@scripts/install_nginx.sh
+	@.venv/bin/python scripts/stack.py up
+
+stack-down:
+	@if [ -x .venv/bin/python ]; then .venv/bin/python scripts/stack.py down; else echo "Pas d'environnement .venv : aucune pile à arrêter."; fi
 
 widget:
 	@scripts/build_widget.sh

@@ -10,7 +10,7 @@ export CQP_CORS_ORIGINS=${CQP_CORS_ORIGINS:-http://localhost:${DEMO_PORT:-8080},
 mkdir -p var logs
 model=$(.venv/bin/python scripts/train.py)
 
-.venv/bin/rasa run actions --actions bot.actions --port "${ACTION_PORT:-5055}" > logs/actions.log 2>&1 &
+SANIC_HOST=127.0.0.1 .venv/bin/rasa run actions --actions bot.actions --port "${ACTION_PORT:-5055}" > logs/actions.log 2>&1 &
 actions_pid=$!
 trap 'kill $actions_pid 2>/dev/null || true' EXIT INT TERM
 for _ in $(seq 1 60); do

@@ -72,7 +72,7 @@ def start_action_server(workdir: Path, env: Optional[Dict[str, str]] = None) -> 
         [RASA, "run", "actions", "--actions", "bot.actions", "--port", str(port)],
         f"http://127.0.0.1:{port}/health",
         workdir / "actions.log",
-        env,
+        {"SANIC_HOST": "127.0.0.1", **(env or {})},
     )
     server.wait_ready()
     return server, port

@@ -8,7 +8,8 @@ cuts every answer into one message per paragraph. This one:
 - sends back the current conversation on reconnection, so a reload or a second tab finds it;
 - tells every tab of a conversation what the visitor typed in another one;
 - emits `turn_end` when the assistant has finished answering (the widget's typing indicator);
-- refuses empty, oversized or malformed messages with a clear French answer, before the NLU.
+- refuses empty, oversized, malformed or flooding messages with a clear French answer, before
+  the NLU (bot/channels/inputs.py).
 """
 from __future__ import annotations
 
@@ -24,18 +25,17 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from socketio import AsyncServer
 
+from . import messages
+from .inputs import FloodGate, check_text
+from .messages import MAX_MESSAGE_CHARS  # noqa: F401  (the tests read the limit here)
 from .session_ids import SessionIds, load_secret
 
 logger = logging.getLogger(__name__)
 
 ORIGINS_VARIABLE = "CQP_CORS_ORIGINS"
 DEFAULT_ORIGINS = "http://localhost:8080,http://127.0.0.1:8080"
-MAX_MESSAGE_CHARS = 1000
 MAX_TITLE_CHARS = 200
 MAX_HISTORY = 200
-TOO_LONG = (f"Votre message dépasse {MAX_MESSAGE_CHARS} caractères : je ne l'ai pas lu. "
-            "Raccourcissez-le ou envoyez-le en plusieurs fois, s'il vous plaît.")
-EMPTY = "Votre message est vide : écrivez votre question, s'il vous plaît."
 
 
 def allowed_origins() -> List[str]:
@@ -98,6 +98,7 @@ class WidgetChannel(InputChannel):
         self.socketio_path = socketio_path
         self.ids = SessionIds(secret or load_secret())
         self.sio: Optional[AsyncServer] = None
+        self.flood = FloodGate()
         self._app: Any = None
 
     def get_output_channel(self) -> Optional[OutputChannel]:
@@ -162,16 +163,19 @@ class WidgetChannel(InputChannel):
             if not sender:
                 await sio.emit("widget_error", {"reason": "session"}, room=sid)
                 return
-            text = data.get("message") if isinstance(data, dict) else None
-            if not isinstance(text, str) or not text.strip():
-                await answer_directly(sender, EMPTY)
+            agent = getattr(self._app.ctx, "agent", None) if self._app is not None else None
+            intents = list(agent.domain.intents) if agent is not None and agent.domain else []
+            checked = check_text(data.get("message") if isinstance(data, dict) else None, intents)
+            if checked.refusal:
+                await answer_directly(sender, checked.refusal)
                 return
-            text = text.strip()
-            if len(text) > MAX_MESSAGE_CHARS:
-                await answer_directly(sender, TOO_LONG)
+            if not self.flood.allow(sender):
+                await answer_directly(sender, messages.TOO_FAST)
                 return
+            text = checked.text
             title = data.get("title")
-            shown = title if isinstance(title, str) and 0 < len(title) <= MAX_TITLE_CHARS else text
+            shown_title = check_text(title).text if isinstance(title, str) and len(title) <= MAX_TITLE_CHARS else None
+            shown = shown_title or text
             if not shown.startswith("/"):  # a hidden command (the widget's greeting) stays hidden
                 await sio.emit("user_echo", {"text": shown}, room=sender, skip_sid=sid)
             message = UserMessage(text, WidgetOutput(sio, "bot_uttered"), sender, input_channel=self.name())

@@ -8,8 +8,12 @@ the whole in-memory tracker back at the end of the turn.
 from __future__ import annotations
 
 import json
+from typing import Any
 
-from rasa.core.tracker_store import SQLTrackerStore
+import sqlalchemy as sa
+import sqlalchemy.orm
+
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.events import ActionExecuted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
@@ -18,6 +22,15 @@ ERASE_ACTION = "action_erase_data"
 
 
 class ErasableSQLTrackerStore(SQLTrackerStore):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.engine.dispose()
+        # Rasa's engine keeps pooled connections that a database restart has closed: each
+        # would fail one visitor's turn. A ping before use replaces them silently.
+        self.engine = sa.create_engine(self.engine.url, pool_pre_ping=True, hide_parameters=True,
+                                       **create_engine_kwargs(self.engine.url))
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+
     async def save(self, tracker: DialogueStateTracker) -> None:
         events = list(tracker.events)
         erased_at = max((i for i, e in enumerate(events) if isinstance(e, ActionExecuted) and e.action_name == ERASE_ACTION),

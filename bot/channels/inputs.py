@@ -1,0 +1,92 @@
+"""Checks every channel applies to a visitor's message before the NLU sees it.
+
+- Text only, trimmed, without control characters (they can hide text in logs and exports);
+  empty and over-long messages are answered, not processed.
+- A message typed as a command (`/intent{...}`, which Rasa reads as an intent and entities)
+  is let through only when it names an intent of the domain with simple entity values, as
+  the buttons send; anything else is read as ordinary words. Either way it changes only the
+  visitor's own conversation, and the forms still validate every value.
+- Flood control per conversation, inside the instance that holds it (nginx routes a
+  conversation to one instance and limits requests per client address in front).
+"""
+from __future__ import annotations
+
+import json
+import re
+import time
+import unicodedata
+from collections import OrderedDict, deque
+from dataclasses import dataclass
+from typing import Any, Collection, Deque, Optional
+
+from . import messages
+
+# C0 and C1 controls, DEL, and the invisible formatting marks that can reverse or hide text
+# (bidi overrides and isolates); line feeds and tabs become spaces.
+_CONTROLS = re.compile("[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_COMMAND = re.compile(r"^/(?P<intent>[A-Za-z_][A-Za-z0-9_]{0,63})(?P<entities>\{.{0,500}\})?$", re.S)
+
+
+@dataclass(frozen=True)
+class Checked:
+    text: Optional[str] = None     # what to hand to Rasa
+    refusal: Optional[str] = None  # what to answer instead
+
+
+def check_text(raw: Any, intents: Collection[str] = ()) -> Checked:
+    if not isinstance(raw, str):
+        return Checked(refusal=messages.EMPTY)
+    text = _CONTROLS.sub(" ", raw.replace("\r\n", "\n").replace("\n", " ").replace("\t", " "))
+    # Lone surrogates (from a client's broken UTF-16) cannot be stored or sent back as UTF-8.
+    text = text.encode("utf-8", "replace").decode("utf-8") if _has_surrogates(text) else text
+    text = unicodedata.normalize("NFC", re.sub(" {2,}", " ", text)).strip()
+    if not text:
+        return Checked(refusal=messages.EMPTY)
+    if len(text) > messages.MAX_MESSAGE_CHARS:
+        return Checked(refusal=messages.TOO_LONG)
+    if text.startswith("/") and not is_known_command(text, intents):
+        text = text.lstrip("/ ") or text.replace("/", " ").strip()
+        if not text:
+            return Checked(refusal=messages.EMPTY)
+    return Checked(text=text)
+
+
+def _has_surrogates(text: str) -> bool:
+    return any("\ud800" <= ch <= "\udfff" for ch in text)
+
+
+def is_known_command(text: str, intents: Collection[str]) -> bool:
+    match = _COMMAND.match(text)
+    if not match or match.group("intent") not in intents:
+        return False
+    raw = match.group("entities")
+    if raw is None:
+        return True
+    try:
+        entities = json.loads(raw)
+    except ValueError:
+        return False
+    return isinstance(entities, dict) and all(
+        isinstance(k, str) and isinstance(v, (str, int, float, bool)) and len(str(v)) <= 200
+        for k, v in entities.items())
+
+
+class FloodGate:
+    """At most `limit` messages per `seconds` for each conversation; old ones forgotten."""
+
+    def __init__(self, limit: int = 20, seconds: float = 20.0, conversations: int = 100_000):
+        self.limit, self.seconds, self.conversations = limit, seconds, conversations
+        self._seen: "OrderedDict[str, Deque[float]]" = OrderedDict()
+
+    def allow(self, conversation: str, now: Optional[float] = None) -> bool:
+        now = time.monotonic() if now is None else now
+        times = self._seen.pop(conversation, None) or deque()
+        while times and now - times[0] > self.seconds:
+            times.popleft()
+        allowed = len(times) < self.limit
+        if allowed:
+            times.append(now)
+        self._seen[conversation] = times
+        while len(self._seen) > self.conversations:  # bounded memory under a flood of ids
+            self._seen.popitem(last=False)
+        return allowed
