@@ -1,5 +1,5 @@
 # The two commands of the README are `make run` and `make test`; the others are their steps.
-.PHONY: stack stack-down install train run shell test validate lock widget screenshots bench clean nlu-report choose-pipeline catalog catalog-default bench-catalog
+.PHONY: stack stack-down install train run shell test validate lock widget screenshots bench clean nlu-report choose-pipeline catalog catalog-default bench-catalog audit
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONPATH := .
@@ -70,3 +70,8 @@ bench-catalog: install
 # BENCH_ARGS=--quick for a smoke run. Never part of `make test`.
 bench: install
 	CQP_BENCH_ALL=1 .venv/bin/python bench/run_all.py $(BENCH_ARGS)
+
+# Known vulnerabilities of the pinned Python set (pip-audit, in its own venv under /tmp) and of the
+# widget's npm packages, into docs/security/; docs/SECURITY.md judges each finding.
+audit:
+	@scripts/audit.sh
