@@ -1,5 +1,5 @@
 # The two commands of the README are `make run` and `make test`; the others are their steps.
-.PHONY: stack stack-down install train run shell test validate lock widget screenshots bench clean nlu-report choose-pipeline catalog catalog-default bench-catalog audit
+.PHONY: stack stack-down install train run shell test validate lock widget screenshots bench clean nlu-report choose-pipeline catalog catalog-default bench-catalog bench-load audit
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONPATH := .
@@ -19,6 +19,7 @@ shell: install
 
 test: install
 	@scripts/install_browser.sh
+	@scripts/install_nginx.sh
 	.venv/bin/python -m pytest $(PYTEST_ARGS)
 
 # The production-like stack on this machine (deploy/): nginx on http://localhost:8000, two
@@ -66,9 +67,18 @@ catalog-default: install
 bench-catalog: install
 	.venv/bin/python bench/catalog_bench.py
 
+# Locust visitors through the two-instance stack (its own copy on free ports, PostgreSQL
+# database cqp_stack_bench, Redis database 2) at 1, 10, 50 and 100 visitors, about 7 minutes,
+# into docs/bench/load.md and load.json. Locust lives in .venv-load (requirements/load.txt),
+# created on first use. BENCH_ARGS=--quick for a smoke run (results/bench/load-quick.*).
+bench-load: install
+	@scripts/install_nginx.sh
+	.venv/bin/python bench/load_bench.py $(BENCH_ARGS)
+
 # Every benchmark (about an hour on 2 cores: it trains seven models), then docs/BENCHMARKS.md.
 # BENCH_ARGS=--quick for a smoke run. Never part of `make test`.
 bench: install
+	@scripts/install_nginx.sh
 	CQP_BENCH_ALL=1 .venv/bin/python bench/run_all.py $(BENCH_ARGS)
 
 # Known vulnerabilities of the pinned Python set (pip-audit, in its own venv under /tmp) and of the

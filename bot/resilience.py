@@ -1,11 +1,20 @@
-"""When the action server fails or hangs, the visitor is told so instead of waiting in silence.
+"""When a service behind the assistant fails, the visitor is told so, and nothing is forked.
 
+Actions. 
 Rasa 3.6 waits up to five minutes for an action server, then logs the failure and answers
 nothing. Installed by bot/__init__.py in the Rasa server, this wraps its remote actions:
 a time limit (CQP_ACTION_TIMEOUT seconds, 10 by default) and, on any failure, one short
 apology per turn in the visitor's channel. The failure itself is re-raised, so Rasa keeps
 its own handling: the action's events are dropped and the conversation goes on at the
 next message, once the action server is back.
+
+Conversations. Rasa wraps every tracker store in a FailSafeTrackerStore: when the database
+fails, it reads "no conversation" and writes to memory instead. With several instances that
+silently forks a conversation (the visitor's consent or form answers held in one process's
+memory, the database's older state served by the next message). Here a failing tracker
+store fails the turn instead: the channel answers that the message was not handled
+(bot/channels/rest.py, widget.py), the visitor sends it again once the database is back,
+and the conversation goes on from its last saved state.
 """
 from __future__ import annotations
 
@@ -45,7 +54,49 @@ async def apologise_once(output_channel, recipient_id: str) -> None:
         logger.warning("Apology not delivered (%s)", type(error).__name__)
 
 
+class TrackerStoreUnavailable(RuntimeError):
+    """The conversation could not be read or saved; the turn is not handled."""
+
+
 def install() -> None:
+    install_action_guard()
+    install_tracker_store_guard()
+
+
+def install_tracker_store_guard() -> None:
+    from rasa.core.tracker_store import FailSafeTrackerStore
+
+    if getattr(FailSafeTrackerStore.save, _MARK, False):
+        return
+
+    async def retrieve(self, sender_id):
+        try:
+            return await self._tracker_store.retrieve(sender_id)
+        except Exception as error:
+            logger.error("Tracker store: conversation not read (%s)", type(error).__name__)
+            raise TrackerStoreUnavailable(type(error).__name__) from None
+
+    async def retrieve_full_tracker(self, sender_id):
+        try:
+            return await self._tracker_store.retrieve_full_tracker(sender_id)
+        except Exception as error:
+            logger.error("Tracker store: conversation not read (%s)", type(error).__name__)
+            raise TrackerStoreUnavailable(type(error).__name__) from None
+
+    async def save(self, tracker):
+        try:
+            await self._tracker_store.save(tracker)
+        except Exception as error:
+            # The kind only: the driver's message may quote the statement and its events.
+            logger.error("Tracker store: conversation not saved (%s)", type(error).__name__)
+            raise TrackerStoreUnavailable(type(error).__name__) from None
+
+    for name, function in (("retrieve", retrieve), ("retrieve_full_tracker", retrieve_full_tracker), ("save", save)):
+        setattr(function, _MARK, True)
+        setattr(FailSafeTrackerStore, name, function)
+
+
+def install_action_guard() -> None:
     from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
     from rasa.shared.exceptions import RasaException
 

@@ -130,7 +130,7 @@ class Stack:
     def nginx_config(self) -> str:
         template = (DEPLOY / "nginx" / "cqp.conf.template").read_text()
         servers = "\n".join(f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=10s;" for p in self.s.rasa_ports)
-        actions = "\n".join(f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=5s;" for p in self.s.action_ports)
+        actions = "\n".join(f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=2s;" for p in self.s.action_ports)
         values = {
             "CQP_NGINX_WORKERS": "2", "CQP_NGINX_STATE": str(self.state / "nginx"),
             "CQP_NGINX_MIME_TYPES": "/etc/nginx/mime.types" if Path("/etc/nginx/mime.types").exists()
@@ -220,6 +220,15 @@ class Stack:
         if pid:
             _stop_group(pid, signal.SIGKILL)
             self._record(name, None)
+
+    def restore(self) -> None:
+        """Every part running and unfrozen again, as after a fault its operator repaired."""
+        running = self.running()
+        for name, pid in running.items():
+            os.killpg(pid, signal.SIGCONT)
+        for name in self.commands():
+            if name not in running:
+                self.start_process(name)
 
     def running(self) -> Dict[str, int]:
         return {name: pid for name, pid in self._recorded().items() if _alive(pid)}

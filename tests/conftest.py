@@ -37,6 +37,16 @@ def rasa(model, action_server, tmp_path_factory):
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def stack(model, tmp_path_factory):
+    """The two-instance stack behind nginx (scripts/stack.py), on PostgreSQL and Redis."""
+    from tests.stack import start_stack
+
+    running = start_stack(tmp_path_factory.mktemp("stack"), model)
+    yield running
+    assert running.down() == [], "processes of the stack left behind"
+
+
 class RasaClient:
     def __init__(self, url: str, token: str, logs: tuple = ()):
         self.url, self.token, self.logs = url, token, logs

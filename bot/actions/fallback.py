@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 import knowledge
@@ -56,6 +56,15 @@ class ActionFallback(Action):
         return FALLBACK_ACTION
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        events = self._answer(dispatcher, tracker)
+        # Also Rasa's core fallback (no rule fits, e.g. a form that could not use the
+        # message): without an explicit listen, the same state predicts the fallback again,
+        # ten times, then nothing.
+        if not any(event.get("event") == "followup" for event in events):
+            events.append(FollowupAction("action_listen"))
+        return events
+
+    def _answer(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
         if catalog.looks_like_a_lookup(tracker):
             # « le CQP pizzaiolo » puzzles the classifier, not the catalog.
             return catalog.lookup(dispatcher, tracker)

@@ -95,13 +95,21 @@ class ValidatePrequalificationForm(FormValidationAction):
         if not self._asked(tracker, "consent"):
             return {}
         intent = latest_intent(tracker)
-        return {"consent": True} if intent == "affirm" else {"consent": False} if intent == "deny" else {}
+        if intent in ("affirm", "deny"):
+            return {"consent": intent == "affirm"}
+        # Anything else (the request repeated, a question): asked again, with the way out.
+        # Extracting nothing would make Rasa reject the form and fall back in a loop.
+        dispatcher.utter_message(text=ui.INVALID["consent"])
+        return {"consent": None}
 
     async def extract_disability(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
         if not self._asked(tracker, "disability"):
             return {}
         intent = latest_intent(tracker)
-        return {"disability": True} if intent == "affirm" else {"disability": False} if intent in ("deny", "dont_know") else {}
+        if intent in ("affirm", "deny", "dont_know"):
+            return {"disability": intent == "affirm"}
+        dispatcher.utter_message(text=ui.INVALID["disability"])
+        return {"disability": None}
 
     def _text(self, tracker: Tracker) -> str:
         return " ".join((tracker.latest_message.get("text") or "").split())

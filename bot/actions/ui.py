@@ -109,6 +109,10 @@ QUESTIONS = {
 }
 DISABILITY_CHOICES = (("Oui", "affirm"), ("Non", "deny"), ("Je préfère ne pas répondre", "dont_know"))
 INVALID = {
+    "consent": f"Pour continuer, répondez par « {CONSENT_YES} » ou « {CONSENT_NO} », s'il vous plaît "
+               "(« annuler » pour arrêter et revenir à vos questions).",
+    "disability": "Répondez par « Oui », « Non » ou « Je préfère ne pas répondre », s'il vous plaît "
+                  "(« annuler » pour arrêter).",
     "project": "Votre projet en une ou deux phrases, s'il vous plaît (entre 10 et 1 000 caractères).",
     "departement": "Je ne reconnais pas ce département. Donnez son numéro (01 à 95, 2A, 2B, 971 à 976) ou votre code postal.",
     "contact": "Je ne reconnais ni une adresse électronique ni un numéro de téléphone. Par exemple : prenom.nom@exemple.fr ou 06 12 34 56 78.",

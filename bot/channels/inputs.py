@@ -24,6 +24,8 @@ from . import messages
 # C0 and C1 controls, DEL, and the invisible formatting marks that can reverse or hide text
 # (bidi overrides and isolates); line feeds and tabs become spaces.
 _CONTROLS = re.compile("[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+# Terminal escape sequences (colours, cursor moves) go whole, not only their ESC.
+_ANSI = re.compile(r"\x1b(\[[0-9;?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-Z\\-_])")
 _COMMAND = re.compile(r"^/(?P<intent>[A-Za-z_][A-Za-z0-9_]{0,63})(?P<entities>\{.{0,500}\})?$", re.S)
 
 
@@ -36,7 +38,7 @@ class Checked:
 def check_text(raw: Any, intents: Collection[str] = ()) -> Checked:
     if not isinstance(raw, str):
         return Checked(refusal=messages.EMPTY)
-    text = _CONTROLS.sub(" ", raw.replace("\r\n", "\n").replace("\n", " ").replace("\t", " "))
+    text = _CONTROLS.sub(" ", _ANSI.sub("", raw).replace("\r\n", "\n").replace("\n", " ").replace("\t", " "))
     # Lone surrogates (from a client's broken UTF-16) cannot be stored or sent back as UTF-8.
     text = text.encode("utf-8", "replace").decode("utf-8") if _has_surrogates(text) else text
     text = unicodedata.normalize("NFC", re.sub(" {2,}", " ", text)).strip()

@@ -88,7 +88,8 @@ class CheckedRestInput(InputChannel):
                 body = json.loads((request.body or b"").decode("utf-8"))
             except (UnicodeDecodeError, ValueError):
                 return _error(400, "requete_invalide", messages.BAD_REQUEST)
-            if not isinstance(body, dict) or not isinstance(body.get("message", ""), str):
+            if (not isinstance(body, dict) or not isinstance(body.get("message", ""), str)
+                    or not isinstance(body.get("sender", ""), (str, type(None)))):
                 return _error(400, "requete_invalide", messages.BAD_REQUEST)
             sender, given_id, refused = self._conversation(body.get("sender"))
             if refused is not None:

@@ -35,6 +35,7 @@ logger = logging.getLogger(__name__)
 ORIGINS_VARIABLE = "CQP_CORS_ORIGINS"
 DEFAULT_ORIGINS = "http://localhost:8080,http://127.0.0.1:8080"
 MAX_TITLE_CHARS = 200
+MAX_FRAME_BYTES = 16 * 1024
 MAX_HISTORY = 200
 
 
@@ -99,6 +100,8 @@ class WidgetChannel(InputChannel):
         self.ids = SessionIds(secret or load_secret())
         self.sio: Optional[AsyncServer] = None
         self.flood = FloodGate()
+        # Per connection as well: nginx sees a websocket as one request, whatever it carries.
+        self.per_socket = FloodGate(limit=30, seconds=20.0)
         self._app: Any = None
 
     def get_output_channel(self) -> Optional[OutputChannel]:
@@ -118,7 +121,11 @@ class WidgetChannel(InputChannel):
         return conversation_of(list(tracker.events))
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=allowed_origins())
+        # A message is at most 1,000 characters: a frame over 16 KiB ends the connection in
+        # the socket.io layer instead of reaching the application (python-socketio's default
+        # is 1 MB; nginx's body limit does not apply to websocket frames).
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=allowed_origins(),
+                          max_http_buffer_size=MAX_FRAME_BYTES)
         self.sio = sio
         blueprint = SocketBlueprint(sio, self.socketio_path, "widget_webhook", __name__)
 
@@ -135,6 +142,9 @@ class WidgetChannel(InputChannel):
 
         @sio.on("session_request")
         async def session_request(sid: Text, data: Any) -> None:
+            if not self.per_socket.allow(sid):  # one socket cannot open conversations without end
+                await sio.emit("widget_error", {"reason": "flood"}, room=sid)
+                return
             claimed = data.get("session_id") if isinstance(data, dict) else None
             sender = self.ids.sender_of(claimed)
             session_id = claimed if sender else self.ids.issue()
@@ -169,7 +179,7 @@ class WidgetChannel(InputChannel):
             if checked.refusal:
                 await answer_directly(sender, checked.refusal)
                 return
-            if not self.flood.allow(sender):
+            if not self.flood.allow(sender) or not self.per_socket.allow(sid):
                 await answer_directly(sender, messages.TOO_FAST)
                 return
             text = checked.text

@@ -1,5 +1,5 @@
-// What the browser keeps between pages: the signed conversation id, the unsent draft and
-// whether the window was open. Private browsing or a full quota must not break the chat.
+// What the browser keeps between pages: the signed conversation id, the unsent draft,
+// whether the window was open, and a routing key. Private browsing or a full quota must not break the chat.
 
 const PREFIX = "cqp-widget:";
 
@@ -33,7 +33,21 @@ export function createStorage(server) {
       if (v === null || v === "") s.removeItem(scope + k); else s.setItem(scope + k, v);
     } catch (error) { /* quota: the value lives until the page closes */ }
   };
+  const randomKey = () => {
+    const bytes = new Uint8Array(12);
+    (window.crypto || window.msCrypto).getRandomValues(bytes);
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  };
   return {
+    // Not a secret and not the conversation: only which server of several this browser uses.
+    route: () => {
+      let key = get(local, "route");
+      if (!key || !/^[0-9a-f]{24}$/.test(key)) {
+        key = randomKey();
+        set(local, "route", key);
+      }
+      return key;
+    },
     sessionId: () => get(local, "session"),
     setSessionId: (v) => set(local, "session", v),
     draft: () => get(local, "draft") || "",

@@ -153,9 +153,11 @@ class Widget {
       return;
     }
     // WebSocket only: the server checks the page's origin on the handshake, and no
-    // long-polling fallback means no second set of CORS rules to keep right.
+    // long-polling fallback means no second set of CORS rules to keep right. Behind several
+    // servers, `route` keeps every tab and reload of this browser on the same one
+    // (deploy/nginx/cqp.conf.template hashes on it).
     this.socket = io(this.config.server, { path: "/socket.io", transports: ["websocket"],
-      reconnectionDelayMax: 10000, timeout: 8000 });
+      reconnectionDelayMax: 10000, timeout: 8000, query: { route: this.storage.route() } });
     const socket = this.socket;
     socket.on("connect", () => {
       this.hideAlert();
