@@ -212,3 +212,27 @@ def test_after_all_this_the_witness_conversation_is_whole(stack, witness):
             {"s": witness.tracker_sender}).scalars()]
     engine.dispose()
     assert texts[:2] == ["Bonjour", "c'est quoi un CQP ?"] and "qui peut faire une VAE ?" in texts
+
+
+def listening_addresses(port: int) -> set:
+    """The local addresses a TCP port listens on, from /proc (IPv4 and IPv6)."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = open(table).read().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            local, state = line.split()[1], line.split()[3]
+            address, hex_port = local.rsplit(":", 1)
+            if state == "0A" and int(hex_port, 16) == port:  # LISTEN
+                found.add(address)
+    return found
+
+
+def test_every_part_of_the_local_stack_listens_on_the_loopback_only(stack):
+    loopback = {"0100007F", "00000000000000000000000001000000"}  # 127.0.0.1, ::1
+    for port in [*stack.s.rasa_ports, *stack.s.action_ports, stack.s.actions_proxy_port, stack.s.demo_port,
+                 stack.s.port]:
+        addresses = listening_addresses(port)
+        assert addresses and addresses <= loopback, (port, addresses)
