@@ -1,4 +1,5 @@
-"""docs/BENCHMARKS.md from the results of the benchmarks (results/bench/*.json): the figures
+"""docs/BENCHMARKS.md from the results of the benchmarks (results/bench/*.json, and
+docs/bench/load.json of the load benchmark): the figures
 that matter, each with its machine and command, the targets, and links to the full reports.
 
     .venv/bin/python bench/report.py     (the last step of `make bench`)
@@ -148,6 +149,35 @@ def scaling(result: Dict) -> List[str]:
     return lines
 
 
+def load_through_stack(result: Dict) -> List[str]:
+    """From docs/bench/load.json (bench/load_bench.py, `make bench-load`; its --quick runs write elsewhere)."""
+    levels = result["results"]
+    names = sorted({name for r in levels.values() for name in r["instances"]})
+    think = "–".join(f"{t:g}" for t in result["think_s"])
+    lines = [
+        "## Load through the two-instance stack",
+        "",
+        f"Command: `{result['command']}` (`make bench-load`; {result['date']}; {machine_of(result)}). Full report, "
+        "with the scripts, the CPU of each part and what the logs say: [bench/load.md](bench/load.md).",
+        "",
+        f"nginx in front of {result['stack']['rasa']} Rasa servers and {result['stack']['actions']} action servers, "
+        "PostgreSQL tracker store, Redis lock store (`scripts/stack.py`, on free ports). Locust visitors hold real "
+        "conversations through the REST channel (signed conversation ids, four scripts, each answer checked for its "
+        f"conversation id and its expected text), {think} s of think time between messages, each from its own "
+        f"client address; {result['measure_s']} s measured per level.",
+        "",
+        "| visitors | messages per s | p50 / p95 ms | requests | HTTP errors | cross-talk or wrong answers | "
+        + " / ".join(names) + " share |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for users, r in levels.items():
+        shares = " / ".join(f"{r['instances'][n]['share']:.0%}" if n in r["instances"] else "0%" for n in names)
+        users = f"{users} (disturbed: {', '.join(r['disturbed'])})" if r.get("disturbed") else users
+        lines.append(f"| {users} | {r['messages_per_s']:.1f} | {r['p50_ms']:.0f} / {r['p95_ms']:.0f} | {r['requests']} | "
+                     f"{r['http_errors']} | {r['crosstalk'] + r['wrong_answers']} | {shares} |")
+    return lines + [""]
+
+
 def targets(nlu: Optional[Dict], serving_result: Optional[Dict], scaling_result: Optional[Dict]) -> List[str]:
     lines = ["## Targets", "", "| target | measured | |", "|---|---|---|"]
     if nlu:
@@ -180,6 +210,8 @@ def cpu_sentence(result: Optional[Dict]) -> str:
 
 def write() -> str:
     nlu, serving_result, scaling_result = load("nlu"), load("serving"), load("scaling")
+    load_file = ROOT / "docs" / "bench" / "load.json"  # kept in docs/, like serving-before.json
+    load_result = json.loads(load_file.read_text()) if load_file.exists() else None
     # The serving figures before bot/speedups.py: kept in docs/, since no later run can measure them again.
     before_file = ROOT / "docs" / "bench" / "serving-before.json"
     before = json.loads(before_file.read_text()) if before_file.exists() else None
@@ -195,6 +227,8 @@ def write() -> str:
         *(understanding(nlu) if nlu else ["Understanding: not measured yet (`bench/nlu_bench.py`).", ""]),
         *(serving(serving_result, before) if serving_result else ["Serving: not measured yet.", ""]),
         *(scaling(scaling_result) if scaling_result else ["Scaling: not measured yet.", ""]),
+        *(load_through_stack(load_result) if load_result else
+          ["Load through the two-instance stack: not measured yet (`make bench-load`).", ""]),
         "## What stands in the way of the turn-latency target",
         "",
         "A turn is the NLU plus the dialogue: loading the tracker from the SQL store and replaying it, "

@@ -1,6 +1,7 @@
 """Runs every benchmark, then writes docs/BENCHMARKS.md from their results (`make bench`).
 
-    .venv/bin/python bench/run_all.py            about an hour on 2 cores (seven trainings)
+    .venv/bin/python bench/run_all.py            about an hour on 2 cores (seven trainings; the load
+                                                 benchmark through the two-instance stack, 7 minutes)
     .venv/bin/python bench/run_all.py --quick    a smoke run: fewer calls, no training
 
 Each benchmark is its own script and report (docs/bench/*.md); they run one after the other,
@@ -23,6 +24,8 @@ STEPS = [
     ("bench/nlu_bench.py", [], ["--skip-cv"]),
     ("bench/serving_bench.py", [], ["--quick", "--skip-training"]),
     ("bench/scaling_bench.py", [], ["--quick", "--skip-training"]),
+    # Its own stack (nginx, two Rasa and two action servers) and its own .venv-load for Locust.
+    ("bench/load_bench.py", [], ["--quick"]),
 ]
 
 
