@@ -36,7 +36,6 @@ import hashlib
 import json
 import math
 import os
-import platform
 import re
 import resource
 import shutil
@@ -55,6 +54,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bot.channels import messages  # noqa: E402  (plain strings; no Rasa import)
+from bench.machine import git_state, loadavg, machine_facts  # noqa: E402
 from scripts.stack import Stack, StackSettings  # noqa: E402
 
 LEVELS = [1, 10, 50, 100]  # concurrent simulated visitors
@@ -105,18 +105,6 @@ def ensure_venv() -> Path:
 # ------------------------------------------------------------------------------------------
 # The machine, the processes
 # ------------------------------------------------------------------------------------------
-def machine() -> Dict[str, Any]:
-    cpuinfo = Path("/proc/cpuinfo").read_text()
-    model = next((line.split(":", 1)[1].strip() for line in cpuinfo.splitlines() if line.startswith("model name")), "?")
-    meminfo = dict(line.split(":", 1) for line in Path("/proc/meminfo").read_text().splitlines())
-    return {
-        "nproc": len(os.sched_getaffinity(0)), "cpu_model": model,
-        "ram_gib": round(int(meminfo["MemTotal"].split()[0]) / 2**20, 1),
-        "kernel": f"{platform.system()} {platform.release()} {platform.machine()}",
-        "python": f"{platform.python_version()} ({platform.python_implementation()})",
-    }
-
-
 def versions(locust: Path, stack: Stack) -> Dict[str, str]:
     def run(*command: str) -> str:
         done = subprocess.run(list(command), capture_output=True, text=True)
@@ -183,15 +171,6 @@ def wait_for_services(stack: Stack, timeout: float = 300) -> Dict[str, Optional[
         time.sleep(5)
 
 
-def git_state() -> Dict[str, Any]:
-    def git(*args: str) -> str:
-        return subprocess.run(["git", *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True).stdout
-    changed = [line[3:] for line in git("status", "--porcelain", "--untracked-files=no").splitlines()]
-    return {"commit": git("rev-parse", "--short", "HEAD").strip(), "modified": changed}
-
-
-def loadavg() -> str:
-    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 def free_ports(count: int) -> List[int]:
@@ -470,7 +449,7 @@ def main() -> None:
     prepare_state(stack)
     out: Dict[str, Any] = {
         "command": " ".join([".venv/bin/python", "bench/load_bench.py", *sys.argv[1:]]), "quick": args.quick,
-        "date": datetime.now().strftime("%Y-%m-%d %H:%M"), "machine": machine(), "git": git_state(),
+        "date": datetime.now().strftime("%Y-%m-%d %H:%M"), "machine": machine_facts(), "git": git_state(),
         "loadavg_at_start": loadavg(), "think_s": list(THINK_S), "seed": SEED, "measure_s": measure,
         "ramp_s": RAMP_S, "levels": LEVELS,
         "stack": {"rasa": len(stack.s.rasa_ports), "actions": len(stack.s.action_ports), "database": DATABASE,

@@ -38,7 +38,6 @@ import argparse
 import contextlib
 import json
 import os
-import platform
 import random
 import resource
 import shutil
@@ -62,6 +61,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.machine import git_state, loadavg, machine_facts  # noqa: E402
 from tests import servers  # noqa: E402  (needs ROOT on sys.path)
 
 SEED = 42
@@ -145,31 +145,14 @@ PROFILE_PARTS = {
 # The machine and its processes
 # ------------------------------------------------------------------------------------------
 def machine() -> Dict[str, Any]:
-    cpuinfo = Path("/proc/cpuinfo").read_text()
-    model = next((line.split(":", 1)[1].strip() for line in cpuinfo.splitlines() if line.startswith("model name")), "?")
-    meminfo = dict(line.split(":", 1) for line in Path("/proc/meminfo").read_text().splitlines())
     return {
-        "nproc": len(os.sched_getaffinity(0)),
-        "cpu_model": model,
-        "ram_gib": round(int(meminfo["MemTotal"].split()[0]) / 2**20, 1),
-        "kernel": f"{platform.system()} {platform.release()} {platform.machine()}",
-        "python": f"{platform.python_version()} ({platform.python_implementation()})",
+        **machine_facts(),
         "rasa": metadata.version("rasa"),
         "rasa_sdk": metadata.version("rasa-sdk"),
         "requests": metadata.version("requests"),
     }
 
 
-def git_state() -> Dict[str, Any]:
-    """The commit measured, and the tracked files that differed from it (the servers ran the working tree)."""
-    def git(*args: str) -> str:
-        return subprocess.run(["git", *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True).stdout
-    changed = [line[3:] for line in git("status", "--porcelain", "--untracked-files=no").splitlines()]
-    return {"commit": git("rev-parse", "--short", "HEAD").strip(), "modified": changed}
-
-
-def loadavg() -> str:
-    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 def process_tree(pid: int) -> List[int]:

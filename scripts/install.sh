@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Creates .venv on Python 3.10 with the pinned packages. Re-runs only when a requirements
-# file changed (the stamp records their hash).
+# Creates .venv on Python 3.10 with the pinned packages. Re-runs only when one of its
+# requirements files changed (the stamp records their hash; requirements/load*.txt belong
+# to the load tester's own .venv-load).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -8,7 +9,7 @@ cd "$(dirname "$0")/.."
 scripts/build_widget.sh
 
 stamp=.venv/.installed
-wanted=$(cat requirements/*.txt | sha256sum | cut -c1-16)
+wanted=$(cat requirements/runtime.txt requirements/test.txt requirements/lock.txt | sha256sum | cut -c1-16)
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted" ] && [ -x .venv/bin/python ]; then
   exit 0
 fi
