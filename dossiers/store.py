@@ -28,6 +28,11 @@ logging.getLogger(f"sqlalchemy.engine.Engine.{ENGINE_LOGGING_NAME}").setLevel(lo
 Day = Union[date, datetime]
 
 
+# What makes two dossiers the same request (not their id, reception time or consent time).
+SAME_DOSSIER_FIELDS = ("conversation_id", "status", "target_number", "route", "project", "departement",
+                       "contact_kind", "contact", "availability", "operator")
+
+
 class StorageError(RuntimeError):
     """The database failed; the French message holds no personal data and no SQL parameters."""
 
@@ -66,6 +71,19 @@ class Store:
             connection.execute(insert(dossier_table).values(**row))
         log.info("dossier %s enregistré", dossier.id)
         return dossier.id
+
+    def same_as(self, dossier: Dossier) -> Optional[str]:
+        """The id of a dossier this conversation already sent with the same facts, if any.
+
+        A visitor who confirms again after an error (the dossier was written, then the turn
+        failed before the answer reached them) must not leave two copies for the advisor."""
+        columns = [dossier_table.c[name] for name in SAME_DOSSIER_FIELDS]
+        values = [getattr(dossier, name) for name in SAME_DOSSIER_FIELDS]
+        query = select(dossier_table.c.id).where(
+            *(column.is_(None) if value is None else column == value for column, value in zip(columns, values))
+        ).order_by(dossier_table.c.created_at).limit(1)
+        with _storage_errors("chercher le dossier"), self.engine.connect() as connection:
+            return connection.execute(query).scalar()
 
     def get(self, dossier_id: str) -> Optional[Dossier]:
         query = select(dossier_table).where(dossier_table.c.id == dossier_id)

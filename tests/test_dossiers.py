@@ -181,6 +181,17 @@ def test_a_minimal_dossier_round_trips(store):
     uuid.UUID(back.id)
 
 
+def test_a_dossier_sent_again_is_recognised_and_another_is_not(store):
+    first = make_dossier(1)
+    store.save(first)
+    same = dict(conversation_id=first.conversation_id)
+    again = make_dossier(2, created_at=datetime(2026, 3, 2, 14, 6, tzinfo=UTC), **same)  # another id and time
+    assert store.same_as(again) == first.id
+    assert store.same_as(make_dossier(3, project="Un autre projet, bien différent", **same)) is None
+    assert store.same_as(make_dossier(4)) is None  # another conversation
+    assert store.same_as(make_dossier(5, target_number=None, **same)) is None
+
+
 def test_an_unknown_id_is_not_found(store):
     assert store.get(dossier_id(999)) is None
     assert store.get("n'importe quoi") is None

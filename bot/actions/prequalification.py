@@ -240,7 +240,8 @@ def save(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, 
         dispatcher.utter_message(text=ui.AFFIRMED)
         return [SlotSet("pending_offer", None)]
     try:
-        dossier_id = store().save(dossier_of(tracker))
+        dossier = dossier_of(tracker)
+        dossier_id = store().same_as(dossier) or store().save(dossier)
     except (dossiers.StorageError, ValueError) as error:
         # The messages of both name fields and rules, never the values the visitor typed.
         log.warning("dossier non enregistré : %s", error)
