@@ -15,6 +15,9 @@ memory, the database's older state served by the next message). Here a failing t
 store fails the turn instead: the channel answers that the message was not handled
 (bot/channels/rest.py, widget.py), the visitor sends it again once the database is back,
 and the conversation goes on from its last saved state.
+
+Locks. A turn that cannot take its Redis lock fails the same way, before running; a lock
+that cannot be released after a finished turn is let go (see install_lock_release_guard).
 """
 from __future__ import annotations
 
@@ -61,6 +64,29 @@ class TrackerStoreUnavailable(RuntimeError):
 def install() -> None:
     install_action_guard()
     install_tracker_store_guard()
+    install_lock_release_guard()
+
+
+def install_lock_release_guard() -> None:
+    """Releasing a conversation's lock comes after the turn is answered and saved. If Redis
+    fails just then, Rasa fails the finished turn: the visitor is told it was not handled,
+    sends it again, and it runs twice (a consent or a form answer given twice lands on the
+    next question). The release is let go instead; a ticket left behind expires by itself
+    (TICKET_LOCK_LIFETIME), and a Redis restart leaves none."""
+    from rasa.core.lock_store import LockStore
+
+    if getattr(LockStore.cleanup, _MARK, False):
+        return
+    original = LockStore.cleanup
+
+    def cleanup(self, conversation_id, ticket_number):
+        try:
+            original(self, conversation_id, ticket_number)
+        except Exception as error:
+            logger.error("Lock store: lock not released (%s)", type(error).__name__)
+
+    setattr(cleanup, _MARK, True)
+    LockStore.cleanup = cleanup
 
 
 def install_tracker_store_guard() -> None:
