@@ -235,7 +235,21 @@ class Stack:
 
     # --- whole stack -----------------------------------------------------------------
 
+    def check_ports(self) -> None:
+        import socket
+
+        ports = [self.s.port, *self.s.rasa_ports, *self.s.action_ports, self.s.actions_proxy_port, self.s.demo_port]
+        for port in ports:
+            with socket.socket() as probe:
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                try:
+                    probe.bind(("127.0.0.1", port))
+                except OSError:
+                    hint = " (CQP_STACK_PORT=… make stack pour un autre port public)" if port == self.s.port else ""
+                    raise SystemExit(f"Le port {port} est déjà pris sur cette machine{hint}.") from None
+
     def prepare(self) -> None:
+        self.check_ports()
         for folder in (self.state, self.logs, self.state / "nginx"):
             folder.mkdir(parents=True, exist_ok=True)
         (self.state / "nginx" / "nginx.conf").write_text(self.nginx_config())
@@ -245,6 +259,7 @@ class Stack:
         if check.returncode != 0:
             raise RuntimeError(f"Configuration nginx refusée :\n{check.stderr}")
         self.ensure_database()
+        self.ensure_redis()
         subprocess.run([str(VENV_BIN / "python"), "-m", "dossiers", "migrate", "--url", self.postgres_url()],
                        cwd=ROOT, env=self.base_env(), check=True, stdout=subprocess.DEVNULL)
         if self.model is None:
@@ -267,6 +282,19 @@ class Stack:
                              f"({type(error.orig).__name__}).") from None
         finally:
             engine.dispose()
+
+    def ensure_redis(self) -> None:
+        import redis
+
+        client = redis.Redis(host=self.s.redis_host, port=int(self.s.redis_port), db=int(self.s.redis_db),
+                             password=os.environ.get("CQP_REDIS_PASSWORD") or None, socket_timeout=5)
+        try:
+            client.ping()
+        except redis.RedisError as error:
+            raise SystemExit(f"Redis injoignable sur {self.s.redis_host}:{self.s.redis_port} "
+                             f"({type(error).__name__}).") from None
+        finally:
+            client.close()
 
     def up(self) -> None:
         if self.running():
@@ -372,7 +400,11 @@ def main() -> int:
     args = parser.parse_args()
     stack = Stack(StackSettings(port=args.port))
     if args.command == "up":
-        stack.up()
+        try:
+            stack.up()
+        except RuntimeError as error:  # a part that did not start: its log says why
+            print(f"La pile n'a pas démarré (tout est arrêté) : {error}", file=sys.stderr)
+            return 1
         print(f"""La pile de production locale tourne (modèle {stack.model.name}) :
   Démo      : {stack.s.public_url}/  (la fenêtre de discussion, en bas à droite)
   REST      : POST {stack.s.public_url}/webhooks/rest/webhook  {{"message": "Bonjour"}}
