@@ -51,6 +51,35 @@ def test_each_conversation_stays_on_one_instance_and_both_instances_serve(health
     assert len({visitor.instances[-1] for visitor in visitors}) == 2
 
 
+def socket_instances(stack, route: str, times: int) -> list:
+    """The Rasa instance of each of `times` widget connections made with this routing key, from
+    nginx's access log (a websocket's line is written when it closes)."""
+    log = stack.state / "nginx" / "access.log"
+    origin = f"http://localhost:{stack.s.port}"
+    seen = []
+    for _ in range(times):
+        before = log.read_text().count("\n")
+        client = WidgetClient(f"{stack.s.public_url}?route={route}", origin=origin)
+        client.start()
+        client.close()
+        deadline = time.monotonic() + 20
+        while True:
+            lines = [line for line in log.read_text().splitlines()[before:] if "/socket.io/" in line]
+            if lines or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        assert lines, "no access log line for the websocket"
+        seen.append(lines[0].split()[-1])
+    return seen
+
+
+def test_every_connection_of_a_browser_reaches_the_same_instance_and_browsers_spread(healthy):
+    for key in ("a1b2c3d4e5f6a1b2c3d4e5f6", "0123456789abcdef01234567"):
+        assert len(set(socket_instances(healthy, key, 4))) == 1
+    spread = {socket_instances(healthy, f"{n:024x}", 1)[0] for n in range(12)}
+    assert len(spread) == 2
+
+
 def test_without_action_servers_the_visitor_gets_an_apology_then_the_conversation_goes_on(healthy):
     visitor = Visitor(healthy)
     visitor.say("Bonjour")
