@@ -26,7 +26,11 @@ fi
 .venv/bin/python scripts/serve_demo.py --port "${DEMO_PORT:-8080}" --rasa "http://localhost:${RASA_PORT:-5005}" \
   > logs/demo.log 2>&1 &
 demo_pid=$!
-trap 'kill $actions_pid $demo_pid 2>/dev/null || true' EXIT INT TERM
+# The retention periods the privacy page announces (dossiers, idle conversations): a pass
+# now, then one a day.
+.venv/bin/python scripts/housekeeping.py --every-hours 24 > logs/housekeeping.log 2>&1 &
+housekeeping_pid=$!
+trap 'kill $actions_pid $demo_pid $housekeeping_pid 2>/dev/null || true' EXIT INT TERM
 
 cat <<MSG
 L'assistant démarre (modèle $model).

@@ -18,6 +18,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bot.stores.retention import retention_days as conversation_days  # noqa: E402
 from dossiers.settings import retention_days  # noqa: E402
 
 WEB = ROOT / "web"
@@ -82,8 +83,8 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8080)
     parser.add_argument("--rasa", default="http://localhost:5005", help="l'adresse du serveur Rasa")
     args = parser.parse_args()
-    # Read once: a wrong CQP_DOSSIERS_RETENTION_DAYS stops the demo at start, with its message.
-    settings = {"DAYS": retention_days(), "EXPIRY": session_minutes()}
+    # Read once: a wrong retention setting stops the demo at start, with its message.
+    settings = {"DAYS": retention_days(), "EXPIRY": session_minutes(), "CONVERSATION_DAYS": conversation_days()}
     server = ThreadingHTTPServer((args.host, args.port), partial(DemoHandler, rasa_url=args.rasa, settings=settings))
     print(f"Page de démonstration : http://localhost:{args.port}/", flush=True)
     server.serve_forever()

@@ -146,10 +146,10 @@ class Stack:
 
     # --- processes -------------------------------------------------------------------
 
-    def commands(self) -> Dict[str, "tuple[List[str], Dict[str, str], str]"]:
-        """name -> (command, environment, health URL)."""
+    def commands(self) -> Dict[str, "tuple[List[str], Dict[str, str], Optional[str]]"]:
+        """name -> (command, environment, health URL or None for a process that serves nothing)."""
         assert self.model is not None
-        out: Dict[str, "tuple[List[str], Dict[str, str], str]"] = {}
+        out: Dict[str, "tuple[List[str], Dict[str, str], Optional[str]]"] = {}
         for i, port in enumerate(self.s.action_ports):
             out[f"actions-{i + 1}"] = (
                 [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "bot.actions", "--port", str(port)],
@@ -164,6 +164,10 @@ class Stack:
             [str(VENV_BIN / "python"), str(ROOT / "scripts" / "serve_demo.py"), "--port", str(self.s.demo_port),
              "--rasa", self.s.public_url],
             self.base_env(), f"http://127.0.0.1:{self.s.demo_port}/")
+        # The retention periods the privacy page announces: a pass now, then one a day.
+        out["housekeeping"] = (
+            [str(VENV_BIN / "python"), str(ROOT / "scripts" / "housekeeping.py"), "--every-hours", "24"],
+            {**self.rasa_env(), "CQP_DOSSIERS_URL": self.postgres_url()}, None)
         out["nginx"] = (
             [nginx_binary(), "-p", str(self.state / "nginx"), "-e", str(self.state / "nginx" / "error.log"),
              "-c", str(self.state / "nginx" / "nginx.conf"), "-g", "daemon off;"],
@@ -195,7 +199,12 @@ class Stack:
             self.wait_healthy(name, process.pid, health)
         return process.pid
 
-    def wait_healthy(self, name: str, pid: int, url: str, timeout: float = 300) -> None:
+    def wait_healthy(self, name: str, pid: int, url: Optional[str], timeout: float = 300) -> None:
+        if url is None:  # nothing to ask: alive after its first seconds is all there is to check
+            time.sleep(2)
+            if not _alive(pid):
+                raise RuntimeError(f"{name} s'est arrêté au démarrage (journal : {self.logs / (name + '.log')})")
+            return
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if not _alive(pid):

@@ -253,7 +253,7 @@ def test_the_stack_stops_without_leaving_a_process(model, tmp_path):
 
     small = start_stack(tmp_path / "stack", model, database="cqp_stack_test_stop")
     pids = dict(small.running())
-    assert set(pids) == {"actions-1", "actions-2", "rasa-1", "rasa-2", "demo", "nginx"}
+    assert set(pids) == {"actions-1", "actions-2", "rasa-1", "rasa-2", "demo", "housekeeping", "nginx"}
     assert requests.get(f"{small.s.public_url}/health", timeout=10).ok
     assert small.down() == []
     assert small.running() == {}

@@ -1,0 +1,69 @@
+"""How long conversations are kept: a conversation whose last message is older than the
+retention period is deleted whole from the SQL tracker store (Rasa's `events` table).
+
+Rasa keeps every event forever; the privacy page promises a period
+(CQP_CONVERSATIONS_RETENTION_DAYS, 30 days by default). scripts/housekeeping.py runs this,
+with the dossiers' purge, once a day in every set-up.
+"""
+from __future__ import annotations
+
+import os
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Optional
+
+import sqlalchemy as sa
+
+RETENTION_VARIABLE = "CQP_CONVERSATIONS_RETENTION_DAYS"
+DEFAULT_RETENTION_DAYS = 30
+# The embedded set-up's tracker store (endpoints.yml), relative to the repository.
+DEFAULT_TRACKER_DB = Path(__file__).resolve().parents[2] / "var" / "tracker.db"
+
+
+def retention_days() -> int:
+    raw = os.environ.get(RETENTION_VARIABLE, "").strip()
+    if not raw:
+        return DEFAULT_RETENTION_DAYS
+    try:
+        days = int(raw)
+    except ValueError:
+        raise ValueError(f"{RETENTION_VARIABLE} doit être un nombre entier de jours (reçu « {raw} »).") from None
+    if days < 1:  # zero would erase every conversation under way
+        raise ValueError(f"{RETENTION_VARIABLE} doit valoir au moins 1 jour.")
+    return days
+
+
+def tracker_url() -> str:
+    """CQP_TRACKER_URL when set; else the production tracker store when CQP_POSTGRES_HOST is
+    set (deploy/endpoints.yml); else the embedded SQLite file."""
+    explicit = os.environ.get("CQP_TRACKER_URL", "").strip()
+    if explicit:
+        return explicit
+    host = os.environ.get("CQP_POSTGRES_HOST", "").strip()
+    if not host:
+        return f"sqlite:///{DEFAULT_TRACKER_DB}"
+    return str(sa.engine.URL.create(
+        "postgresql+psycopg2", username=os.environ.get("CQP_POSTGRES_USER") or None,
+        password=os.environ.get("CQP_POSTGRES_PASSWORD") or None, host=host,
+        port=int(os.environ.get("CQP_POSTGRES_PORT") or 5432), database=os.environ.get("CQP_POSTGRES_DB") or None,
+    ))
+
+
+def purge_conversations(url: str, days: Optional[int] = None, now: Optional[datetime] = None) -> int:
+    """Deletes the conversations whose last event is more than `days` days old; returns how many."""
+    days = retention_days() if days is None else days
+    cutoff = ((now or datetime.now(timezone.utc)) - timedelta(days=days)).timestamp()
+    engine = sa.create_engine(url, hide_parameters=True)
+    try:
+        if not sa.inspect(engine).has_table("events"):
+            return 0  # no conversation yet: Rasa creates the table at its first start
+        events = sa.Table("events", sa.MetaData(), autoload_with=engine)
+        stale = (sa.select(events.c.sender_id).group_by(events.c.sender_id)
+                 .having(sa.func.max(events.c.timestamp) < cutoff))
+        with engine.begin() as connection:
+            senders = [row[0] for row in connection.execute(stale)]
+            for start in range(0, len(senders), 500):
+                connection.execute(events.delete().where(events.c.sender_id.in_(senders[start:start + 500])))
+        return len(senders)
+    finally:
+        engine.dispose()
