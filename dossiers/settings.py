@@ -22,14 +22,22 @@ def database_url() -> str:
 
 def retention_days() -> int:
     """`CQP_DOSSIERS_RETENTION_DAYS` when set, else DEFAULT_RETENTION_DAYS."""
-    raw = os.environ.get(RETENTION_VARIABLE, "").strip()
+    return days_setting(RETENTION_VARIABLE, DEFAULT_RETENTION_DAYS)
+
+
+def days_setting(variable: str, default: int) -> int:
+    """A retention period in whole days from the environment (at least 1), else `default`."""
+    raw = os.environ.get(variable, "").strip()
     if not raw:
-        return DEFAULT_RETENTION_DAYS
+        return default
     try:
         days = int(raw)
     except ValueError:
-        raise ValueError(f"{RETENTION_VARIABLE} doit être un nombre entier de jours (reçu « {raw} »).") from None
-    return checked_retention(days)
+        raise ValueError(f"{variable} doit être un nombre entier de jours (reçu « {raw} »).") from None
+    try:
+        return checked_retention(days)
+    except ValueError as error:
+        raise ValueError(f"{variable} : {error}") from None
 
 
 def checked_retention(days: int) -> int:

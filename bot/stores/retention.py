@@ -14,6 +14,8 @@ from typing import Optional
 
 import sqlalchemy as sa
 
+from dossiers.settings import days_setting
+
 RETENTION_VARIABLE = "CQP_CONVERSATIONS_RETENTION_DAYS"
 DEFAULT_RETENTION_DAYS = 30
 # The embedded set-up's tracker store (endpoints.yml), relative to the repository.
@@ -21,16 +23,7 @@ DEFAULT_TRACKER_DB = Path(__file__).resolve().parents[2] / "var" / "tracker.db"
 
 
 def retention_days() -> int:
-    raw = os.environ.get(RETENTION_VARIABLE, "").strip()
-    if not raw:
-        return DEFAULT_RETENTION_DAYS
-    try:
-        days = int(raw)
-    except ValueError:
-        raise ValueError(f"{RETENTION_VARIABLE} doit être un nombre entier de jours (reçu « {raw} »).") from None
-    if days < 1:  # zero would erase every conversation under way
-        raise ValueError(f"{RETENTION_VARIABLE} doit valoir au moins 1 jour.")
-    return days
+    return days_setting(RETENTION_VARIABLE, DEFAULT_RETENTION_DAYS)
 
 
 def tracker_url() -> str:
