@@ -95,31 +95,19 @@ def install_tracker_store_guard() -> None:
     if getattr(FailSafeTrackerStore.save, _MARK, False):
         return
 
-    async def retrieve(self, sender_id):
-        try:
-            return await self._tracker_store.retrieve(sender_id)
-        except Exception as error:
-            logger.error("Tracker store: conversation not read (%s)", type(error).__name__)
-            raise TrackerStoreUnavailable(type(error).__name__) from None
+    def fail_loud(name: str, what: str):
+        async def call(self, *args):
+            try:
+                return await getattr(self._tracker_store, name)(*args)
+            except Exception as error:
+                # The kind only: the driver's message may quote the statement and its events.
+                logger.error("Tracker store: conversation not %s (%s)", what, type(error).__name__)
+                raise TrackerStoreUnavailable(type(error).__name__) from None
+        setattr(call, _MARK, True)
+        return call
 
-    async def retrieve_full_tracker(self, sender_id):
-        try:
-            return await self._tracker_store.retrieve_full_tracker(sender_id)
-        except Exception as error:
-            logger.error("Tracker store: conversation not read (%s)", type(error).__name__)
-            raise TrackerStoreUnavailable(type(error).__name__) from None
-
-    async def save(self, tracker):
-        try:
-            await self._tracker_store.save(tracker)
-        except Exception as error:
-            # The kind only: the driver's message may quote the statement and its events.
-            logger.error("Tracker store: conversation not saved (%s)", type(error).__name__)
-            raise TrackerStoreUnavailable(type(error).__name__) from None
-
-    for name, function in (("retrieve", retrieve), ("retrieve_full_tracker", retrieve_full_tracker), ("save", save)):
-        setattr(function, _MARK, True)
-        setattr(FailSafeTrackerStore, name, function)
+    for name, what in (("retrieve", "read"), ("retrieve_full_tracker", "read"), ("save", "saved")):
+        setattr(FailSafeTrackerStore, name, fail_loud(name, what))
 
 
 def install_action_guard() -> None:

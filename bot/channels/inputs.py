@@ -53,6 +53,14 @@ def check_text(raw: Any, intents: Collection[str] = ()) -> Checked:
     return Checked(text=text)
 
 
+def domain_intents(app: Any) -> Collection[str]:
+    """The intents of the loaded model's domain (none while the model loads: then every
+    typed command is read as words)."""
+    agent = getattr(getattr(app, "ctx", None), "agent", None)
+    domain = getattr(agent, "domain", None)
+    return domain.intents if domain else ()
+
+
 def _has_surrogates(text: str) -> bool:
     return any("\ud800" <= ch <= "\udfff" for ch in text)
 

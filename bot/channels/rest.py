@@ -20,14 +20,14 @@ from __future__ import annotations
 import json
 import logging
 import re
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 
 from . import messages
-from .inputs import FloodGate, check_text
+from .inputs import FloodGate, check_text, domain_intents
 from .session_ids import SENDER_PREFIX, SessionIds, load_secret
 
 logger = logging.getLogger(__name__)
@@ -38,12 +38,6 @@ _FREE_SENDER = re.compile(r"^[A-Za-z0-9_.:@+-]{1,128}$")
 def _error(status: int, code: str, message: str) -> Any:
     return response.json({"erreur": code, "message": message}, status=status,
                          headers={"Cache-Control": "no-store"})
-
-
-def domain_intents(request: Request) -> List[str]:
-    agent = getattr(request.app.ctx, "agent", None)
-    domain = getattr(agent, "domain", None)
-    return list(domain.intents) if domain else []
 
 
 class CheckedRestInput(InputChannel):
@@ -98,7 +92,7 @@ class CheckedRestInput(InputChannel):
             def answer(text: str) -> Any:
                 return response.json([{"recipient_id": given_id, "text": text}])
 
-            checked = check_text(body.get("message"), domain_intents(request))
+            checked = check_text(body.get("message"), domain_intents(request.app))
             if checked.refusal:
                 return answer(checked.refusal)
             if not self.flood.allow(sender):

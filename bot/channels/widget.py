@@ -26,7 +26,7 @@ from sanic.request import Request
 from socketio import AsyncServer
 
 from . import messages
-from .inputs import FloodGate, check_text
+from .inputs import FloodGate, check_text, domain_intents
 from .messages import MAX_MESSAGE_CHARS  # noqa: F401  (the tests read the limit here)
 from .session_ids import SessionIds, load_secret
 
@@ -173,9 +173,7 @@ class WidgetChannel(InputChannel):
             if not sender:
                 await sio.emit("widget_error", {"reason": "session"}, room=sid)
                 return
-            agent = getattr(self._app.ctx, "agent", None) if self._app is not None else None
-            intents = list(agent.domain.intents) if agent is not None and agent.domain else []
-            checked = check_text(data.get("message") if isinstance(data, dict) else None, intents)
+            checked = check_text(data.get("message") if isinstance(data, dict) else None, domain_intents(self._app))
             if checked.refusal:
                 await answer_directly(sender, checked.refusal)
                 return
