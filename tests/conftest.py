@@ -9,6 +9,7 @@ import pytest
 import requests
 
 from tests import servers
+from tests.chat import Replies
 
 
 @pytest.fixture(scope="session")
@@ -63,7 +64,7 @@ class RasaClient:
         return Conversation(self, f"test-{uuid.uuid4().hex}")
 
 
-class Conversation:
+class Conversation(Replies):
     """One visitor talking through the REST channel."""
 
     def __init__(self, client: RasaClient, sender: str):
@@ -77,22 +78,6 @@ class Conversation:
         response.raise_for_status()
         self.replies = response.json()
         return self.replies
-
-    @property
-    def text(self) -> str:
-        return "\n".join(r.get("text", "") for r in self.replies)
-
-    @property
-    def buttons(self) -> List[Dict[str, str]]:
-        return [b for r in self.replies for b in r.get("buttons", [])]
-
-    @property
-    def payloads(self) -> List[str]:
-        return [b["payload"] for b in self.buttons]
-
-    def click(self, title_start: str) -> List[Dict[str, Any]]:
-        button = next(b for b in self.buttons if b["title"].startswith(title_start))
-        return self.say(button["payload"])
 
     def tracker(self) -> Dict[str, Any]:
         response = requests.get(

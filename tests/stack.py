@@ -13,6 +13,7 @@ import requests
 import sqlalchemy as sa
 
 from tests import servers
+from tests.chat import Replies
 
 sys.path.insert(0, str(servers.ROOT / "scripts"))
 from stack import Stack, StackSettings  # noqa: E402
@@ -52,7 +53,7 @@ def new_address() -> str:
     return f"10.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}"
 
 
-class Visitor:
+class Visitor(Replies):
     """One visitor on the public REST channel, with the server-issued conversation id."""
 
     def __init__(self, stack: Stack, address: Optional[str] = None):
@@ -82,18 +83,6 @@ class Visitor:
         if self.sender is None and self.replies:
             self.sender = self.replies[0]["recipient_id"]
         return self.replies
-
-    @property
-    def text(self) -> str:
-        return "\n".join(r.get("text", "") for r in self.replies)
-
-    @property
-    def buttons(self) -> List[Dict[str, str]]:
-        return [b for r in self.replies for b in r.get("buttons", [])]
-
-    def click(self, title_start: str) -> List[Dict[str, Any]]:
-        button = next(b for b in self.buttons if b["title"].startswith(title_start))
-        return self.say(button["payload"])
 
     @property
     def tracker_sender(self) -> str:
