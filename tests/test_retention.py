@@ -7,6 +7,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
 
 from bot.stores import retention
 from tests import servers
@@ -15,13 +17,9 @@ NOW = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
 
 
 def events_table(url: str) -> sa.Table:
-    """The columns of Rasa's SQL tracker store that matter here."""
-    metadata = sa.MetaData()
-    table = sa.Table("events", metadata, sa.Column("id", sa.Integer, primary_key=True),
-                     sa.Column("sender_id", sa.String(255), nullable=False), sa.Column("type_name", sa.String(255)),
-                     sa.Column("timestamp", sa.Float), sa.Column("data", sa.Text))
-    metadata.create_all(sa.create_engine(url))
-    return table
+    """The `events` table as Rasa's own SQL tracker store creates it."""
+    SQLTrackerStore(Domain.empty(), dialect="sqlite", db=sa.engine.make_url(url).database)
+    return sa.Table("events", sa.MetaData(), autoload_with=sa.create_engine(url))
 
 
 def add(url: str, table: sa.Table, sender: str, days_ago: float) -> None:
