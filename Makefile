@@ -40,6 +40,7 @@ screenshots: install
 	CQP_SCREENSHOTS_DIR=docs .venv/bin/python -m pytest tests/test_widget_browser.py -k screenshot
 
 validate: install
+	.venv/bin/python scripts/faq_nlu.py
 	.venv/bin/rasa data validate --config config.yml --domain bot/domain.yml --data bot/data --fail-on-warnings
 
 lock: install

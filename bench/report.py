@@ -208,10 +208,39 @@ def cpu_sentence(result: Optional[Dict]) -> str:
             f"{turn / parse:.1f} times as much")
 
 
+def real_questions(result: Dict) -> List[str]:
+    """The figure that counts: does the reply answer real visitor questions never trained on?"""
+    s = result["shares"]
+    return [
+        "## Real visitor questions",
+        "",
+        f"Command: `{result['command']}` ({result['machine']}). Full report, per topic and per kind of page: "
+        "[bench/faq.md](bench/faq.md).",
+        "",
+        f"{result['test_questions']} questions copied from public French pages (URL kept), in the test part (split by "
+        "source page, never trained on), each sent through the REST channel in a fresh conversation:",
+        "",
+        "| | right answer | clarifying question | no sure answer | wrong confident answer |",
+        "|---|---:|---:|---:|---:|",
+        f"| assistant | {s['right']:.1%} | {s['clarify']:.1%} | {s['abstain']:.1%} | {s['wrong']:.1%} |",
+        f"| baseline (TF-IDF + logistic regression, same data, top-1) | {result['baseline_right']:.1%} | – | – | "
+        f"{1 - result['baseline_right']:.1%} |",
+        "",
+        f"Targets: right ≥ 85 % ({verdict(s['right'] >= 0.85)}), wrong < 5 % ({verdict(s['wrong'] < 0.05)}), "
+        f"≥ 10 points over the baseline ({verdict(result['margin_over_baseline'] >= 0.10)}: "
+        f"{100 * result['margin_over_baseline']:+.1f}); full training "
+        + (f"{result['training_seconds']:.0f} s, ≤ 300 s ({verdict(result['training_seconds'] <= 300)})."
+           if result.get("training_seconds") else "not timed in this run."),
+        "",
+    ]
+
+
 def write() -> str:
     nlu, serving_result, scaling_result = load("nlu"), load("serving"), load("scaling")
     load_file = ROOT / "docs" / "bench" / "load.json"  # kept in docs/, like serving-before.json
     load_result = json.loads(load_file.read_text()) if load_file.exists() else None
+    faq_file = ROOT / "docs" / "bench" / "faq.json"
+    faq_result = json.loads(faq_file.read_text()) if faq_file.exists() else None
     # The serving figures before bot/speedups.py: kept in docs/, since no later run can measure them again.
     before_file = ROOT / "docs" / "bench" / "serving-before.json"
     before = json.loads(before_file.read_text()) if before_file.exists() else None
@@ -224,6 +253,8 @@ def write() -> str:
         "No test asserts any of them.",
         "",
         *targets(nlu, serving_result, scaling_result),
+        *(real_questions(faq_result) if faq_result else
+          ["Real visitor questions: not measured yet (`bench/faq_bench.py`).", ""]),
         *(understanding(nlu) if nlu else ["Understanding: not measured yet (`bench/nlu_bench.py`).", ""]),
         *(serving(serving_result, before) if serving_result else ["Serving: not measured yet.", ""]),
         *(scaling(scaling_result) if scaling_result else ["Scaling: not measured yet.", ""]),

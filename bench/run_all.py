@@ -21,6 +21,9 @@ from bench import report  # noqa: E402
 
 STEPS = [
     # (script, arguments of a full run, arguments of a quick run)
+    # Real visitor questions through the REST channel, against the baseline (issue 14).
+    ("bench/faq_cv.py", [], ["--models", "sm"]),
+    ("bench/faq_bench.py", [], ["--skip-training"]),
     ("bench/nlu_bench.py", [], ["--skip-cv"]),
     ("bench/serving_bench.py", [], ["--quick", "--skip-training"]),
     ("bench/scaling_bench.py", [], ["--quick", "--skip-training"]),

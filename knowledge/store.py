@@ -170,12 +170,9 @@ def _check_placeholders(text: str, values: Mapping[str, DatedValue], where: str)
             raise KnowledgeError(f"{where}: valeur datée inconnue « {argument} »")
 
 
-def load_topic(path: Path, sources: Mapping[str, Source], values: Mapping[str, DatedValue]) -> Topic:
-    body = _read(path)
-    where = path.name
-    topic_id = str(_require(body, "id", where))
-    if topic_id != path.stem:
-        raise KnowledgeError(f"{where}: l'id « {topic_id} » doit être le nom du fichier")
+def load_versions(body: Any, where: str, sources: Mapping[str, Source],
+                  values: Mapping[str, DatedValue]) -> Tuple[Version, ...]:
+    """The dated wordings of a topic or an FAQ entry: in order, one rule a day, old ones summarised."""
     versions = []
     for index, item in enumerate(_require(body, "versions", where)):
         here = f"{where} › version {index + 1}"
@@ -193,12 +190,22 @@ def load_topic(path: Path, sources: Mapping[str, Source], values: Mapping[str, D
         )
     _check_sequence([(v.start, v.end) for v in versions], where)
     for old, new in zip(versions, versions[1:]):
-        # A topic always has one rule in force: a new version starts the day after the old one ends.
+        # One rule in force at a time: a new version starts the day after the old one ends.
         if old.end is not None and (new.start - old.end).days != 1:
             raise KnowledgeError(f"{where}: trou entre {old.end} et {new.start}")
     for old in versions[:-1]:
         if not old.summary:
             raise KnowledgeError(f"{where}: une ancienne version doit avoir un « summary »")
+    return tuple(versions)
+
+
+def load_topic(path: Path, sources: Mapping[str, Source], values: Mapping[str, DatedValue]) -> Topic:
+    body = _read(path)
+    where = path.name
+    topic_id = str(_require(body, "id", where))
+    if topic_id != path.stem:
+        raise KnowledgeError(f"{where}: l'id « {topic_id} » doit être le nom du fichier")
+    versions = load_versions(body, where, sources, values)
     step = body.get("step")
     return Topic(
         id=topic_id,

@@ -13,14 +13,22 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-INPUTS = ["config.yml", "bot/domain.yml", *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "bot/data").rglob("*.yml")),
-          *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "bot/nlu").rglob("*.py")), "knowledge/french.py",
-          "requirements/lock.txt"]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import faq_nlu  # noqa: E402
+
+
+def inputs() -> list:
+    """Everything that shapes the model; the FAQ's NLU file is generated from knowledge/ first."""
+    faq_nlu.generate()
+    return ["config.yml", "bot/domain.yml", *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "bot/data").rglob("*.yml")),
+            *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "bot/nlu").rglob("*.py")), "knowledge/french.py",
+            "requirements/lock.txt"]
 
 
 def fingerprint() -> str:
     digest = hashlib.sha256()
-    for name in INPUTS:
+    for name in inputs():
         digest.update(name.encode())
         digest.update((ROOT / name).read_bytes())
     return digest.hexdigest()[:16]

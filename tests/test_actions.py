@@ -13,9 +13,11 @@ from bot.actions.fallback import ActionFallback
 from bot.actions.inform import ActionInform
 from bot.actions.journey import ActionJourney
 from bot.actions.menu import ActionAffirm, ActionDeny, ActionMenu
-from bot.actions import ui
+from bot.actions import render, ui
+from knowledge import faq
 
-SLOTS = ("status", "registration", "experience_duration", "job", "branch", "certification", "journey_step", "pending_offer")
+SLOTS = ("status", "registration", "experience_duration", "job", "branch", "certification", "journey_step", "pending_offer",
+         "last_faq")
 
 
 def user_event(intent: str, text: str = "") -> Dict[str, Any]:
@@ -40,33 +42,61 @@ def run(action, tracker_: Tracker):
     return dispatcher.messages, {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
 
 
-def test_answer_gives_the_knowledge_text_its_source_and_next_topics_as_buttons():
-    messages, slots = run(ActionAnswer(), tracker("ask_jury"))
-    expected = knowledge.answer("jury", on=knowledge.today())
+def faq_tracker(entities=None, faq_ranking=None, decision="none", slots=None, text="") -> Tracker:
+    found = [{"entity": name, "value": value} for name, value in (entities or {}).items()]
+    tracker_ = tracker("faq", text=text, entities=found, slots=slots)
+    tracker_.latest_message["faq"] = {"ranking": faq_ranking or [], "decision": decision}
+    return tracker_
+
+
+def test_answer_gives_the_entry_short_answer_its_source_and_next_entries_as_buttons():
+    messages, slots = run(ActionAnswer(), faq_tracker({"faq_entry": "jury"}))
+    expected = faq.answer("jury", on=knowledge.today())
     text = messages[0]["text"]
-    assert expected.text in text
+    assert text.startswith(expected.text)
     assert "Source :" in text and expected.sources[0].url in text
-    assert [b["payload"] for b in messages[0]["buttons"]] == [
-        "/request_advisor" if link.topic == "advisor" else f"/ask_{link.topic}" for link in expected.next
-    ]
-    assert slots == {"pending_offer": None}
+    payloads = [b["payload"] for b in messages[0]["buttons"]]
+    assert payloads[:len(expected.next)] == [render.entry_button(link.entry)["payload"] for link in expected.next]
+    details = messages[0]["custom"]["details"]
+    assert details["entry"] == "jury" and details["text"] == knowledge.answer("jury", on=knowledge.today()).text
+    assert details["sources"] and details["dates"]
+    assert slots == {"pending_offer": None, "last_faq": "jury"}
 
 
-def test_answer_during_the_tour_offers_the_way_back():
-    messages, _ = run(ActionAnswer(), tracker("ask_referentiel", slots={"journey_step": 2.0}))
+def test_a_sure_ranking_is_answered_and_a_close_one_asks_which():
+    ranking = [{"entry": "jury", "confidence": 0.8}, {"entry": "cep", "confidence": 0.1}]
+    messages, _ = run(ActionAnswer(), faq_tracker(faq_ranking=ranking, decision="answer"))
+    assert messages[0]["custom"]["details"]["entry"] == "jury"
+    messages, _ = run(ActionAnswer(), faq_tracker(faq_ranking=ranking, decision="clarify"))
+    assert messages[0]["text"] == ui.WHICH_QUESTION
+    assert [b["title"] for b in messages[0]["buttons"]] == [faq.question("jury"), faq.question("cep")]
+
+
+def test_a_topic_button_gives_the_longer_text_and_during_the_tour_the_way_back():
+    messages, _ = run(ActionAnswer(), faq_tracker({"faq_topic": "referentiel"}, slots={"journey_step": 2.0}))
+    assert knowledge.answer("referentiel", on=knowledge.today()).text in messages[0]["text"]
     titles = [b["title"] for b in messages[0]["buttons"]]
     assert f"{ui.RESUME_TOUR} (étape 2)" in titles
 
 
 def test_answer_states_a_changed_rule_with_its_date():
-    messages, _ = run(ActionAnswer(), tracker("ask_vae_eligibility"))
+    messages, _ = run(ActionAnswer(), faq_tracker({"faq_topic": "vae_eligibility"}))
     assert "Règle en vigueur depuis le 1er janvier 2024" in messages[0]["text"]
     assert "Avant le 1er janvier 2024" in messages[0]["text"]
 
 
-def test_answer_for_an_intent_without_topic_asks_to_rephrase():
-    messages, _ = run(ActionAnswer(), tracker("ask_nothing_known"))
-    assert messages[0]["text"] == ui.REPHRASE
+def test_a_question_nothing_answers_says_what_is_covered_and_offers_an_advisor():
+    messages, slots = run(ActionAnswer(), faq_tracker())
+    assert messages[0]["text"] == ui.NOT_COVERED
+    assert messages[0]["buttons"][0]["payload"] == "/request_advisor"
+    assert slots["pending_offer"] == ui.OFFER_ADVISOR
+
+
+def test_a_short_follow_up_is_read_in_the_context_of_the_last_answer():
+    item = next(e for e in faq.entries().values() if e.follow_ups)
+    option = item.follow_ups[0]
+    messages, slots = run(ActionAnswer(), faq_tracker(text=f"et {' '.join(option.cues[0])} ?", slots={"last_faq": item.id}))
+    assert messages[0]["custom"]["details"]["entry"] == option.entry
 
 
 @pytest.mark.parametrize(
@@ -94,7 +124,7 @@ def test_tour_step_buttons_offer_next_previous_and_questions():
     messages, events = run(ActionJourney(), tracker("next_step", slots={"journey_step": 1.0}))
     payloads = [b["payload"] for b in messages[0]["buttons"]]
     assert payloads[0] == "/next_step" and "/previous_step" in payloads
-    assert all(f"/ask_{t}" in payloads for t in knowledge.step(2).questions)
+    assert all(render.topic_button(t)["payload"] in payloads for t in knowledge.step(2).questions)
     assert events["pending_offer"] == ui.OFFER_NEXT_STEP
 
 
@@ -152,12 +182,15 @@ def test_help_gives_the_capabilities_with_the_tour_first():
     assert messages[0]["buttons"][0]["payload"] == "/start_journey"
 
 
-def test_first_misunderstanding_suggests_the_two_likeliest_topics():
-    ranking = [{"name": "nlu_fallback", "confidence": 0.4}, {"name": "ask_jury", "confidence": 0.3},
-               {"name": "greet", "confidence": 0.1}, {"name": "ask_evaluation", "confidence": 0.1}]
-    messages, _ = run(ActionFallback(), tracker("nlu_fallback", ranking=ranking))
+def test_first_misunderstanding_suggests_the_two_likeliest_questions():
+    ranking = [{"name": "nlu_fallback", "confidence": 0.4}, {"name": "faq", "confidence": 0.3},
+               {"name": "greet", "confidence": 0.1}]
+    tracker_ = tracker("nlu_fallback", ranking=ranking)
+    tracker_.latest_message["faq"] = {"decision": "none", "ranking": [{"entry": "jury", "confidence": 0.1},
+                                                                      {"entry": "evaluation", "confidence": 0.05}]}
+    messages, _ = run(ActionFallback(), tracker_)
     assert messages[0]["text"] == ui.REPHRASE
-    assert [b["payload"] for b in messages[0]["buttons"]] == ["/ask_jury", "/ask_evaluation"]
+    assert [b["title"] for b in messages[0]["buttons"]] == [faq.question("jury"), faq.question("evaluation")]
 
 
 def test_second_misunderstanding_in_a_row_offers_an_advisor():
@@ -171,7 +204,7 @@ def test_second_misunderstanding_in_a_row_offers_an_advisor():
 
 def test_a_misunderstanding_after_an_understood_turn_starts_counting_again():
     history = [user_event("nlu_fallback", "blabla"), {"event": "action", "name": "action_fallback"},
-               user_event("ask_jury"), {"event": "action", "name": "action_answer"}]
+               user_event("faq"), {"event": "action", "name": "action_answer"}]
     messages, _ = run(ActionFallback(), tracker("nlu_fallback", history=history))
     assert messages[0]["text"] == ui.REPHRASE
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import yaml
 
 import knowledge
+from knowledge import faq
 from bot.actions import render, ui
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,7 +58,11 @@ def test_heldout_accuracy_per_intent(rasa, capsys):
 
 def test_button_titles_are_understood_as_typed_text(rasa):
     for topic in knowledge.topics():
-        assert rasa.parse(knowledge.label(topic))["intent"]["name"] == render.topic_intent(topic), topic
+        assert rasa.parse(knowledge.label(topic))["intent"]["name"] == render.topic_payload(topic)[0], topic
+    for entry in list(faq.entries())[::10]:
+        parsed = rasa.parse(faq.question(entry))
+        assert parsed["intent"]["name"] == "faq", entry
+        assert {"entity": "faq_entry", "value": entry} in [{k: e[k] for k in ("entity", "value")} for e in parsed["entities"]]
     for title, intent in [(ui.START_TOUR, "start_journey"), (ui.NEXT_STEP, "next_step"),
                           (ui.PREVIOUS_STEP, "previous_step"), (f"{ui.RESUME_TOUR} (étape 2)", "journey_status")]:
         assert rasa.parse(title)["intent"]["name"] == intent, title

@@ -132,7 +132,7 @@ def test_typed_commands_change_only_the_visitors_own_conversation(stack, witness
     visitor.say("/deny")
     visitor.say("/inform{not json")
     visitor.say("/" * 50)
-    visitor.say("/ask_cqp_definition")
+    visitor.say('/faq{"faq_topic": "cqp_definition"}')
     assert "certificat de qualification professionnelle" in visitor.text
     witness.say("et la VAE ?")
     assert "VAE" in witness.text

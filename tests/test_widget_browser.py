@@ -261,6 +261,78 @@ def test_usable_on_a_360_pixel_phone(browser, demo):
         context.close()
 
 
+def no_horizontal_overflow(page: Page) -> None:
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"]
+    log = page.locator(".messages")
+    assert log.evaluate("log => log.scrollWidth <= log.clientWidth")
+    for part in page.locator(".message.bot").last.locator("button:visible, a:visible, p:visible, li:visible").all():
+        box = part.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], part.inner_text()
+
+
+def test_more_details_open_with_the_keyboard_on_a_360_pixel_phone(browser, demo):
+    # bypass_csp: axe is let in at the end, as in test_axe_finds_no_serious_violation.
+    context = browser.new_context(locale="fr-FR", viewport=PHONE, is_mobile=True, has_touch=True, bypass_csp=True)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        open_widget(page, demo)
+        ask(page, "Mes droits CPF peuvent-ils expirer ?")
+        answer = bot_messages(page).last
+        toggle = answer.locator(".details-toggle")
+        if toggle.count() == 0:
+            pytest.skip("the server sent no details (« En savoir plus ») with the answer to "
+                        "« Mes droits CPF peuvent-ils expirer ? » yet")
+        body = answer.locator(".details-body")
+        expect(answer.locator("p").first).to_be_visible()  # the short answer, at once
+        assert "Source" in answer.inner_text()
+        expect(toggle).to_have_text("En savoir plus")
+        expect(toggle).to_have_attribute("aria-expanded", "false")
+        assert toggle.get_attribute("aria-controls") == body.get_attribute("id")
+        expect(body).to_be_hidden()
+        no_horizontal_overflow(page)
+
+        # From the input back to the button, as a keyboard user does; Enter opens, Space closes.
+        expect(page.get_by_label("Votre message")).to_be_focused()
+        for _ in range(30):
+            page.keyboard.press("Shift+Tab")
+            if focused(page) == "En savoir plus":
+                break
+        expect(toggle).to_be_focused()
+        page.keyboard.press("Enter")
+        expect(toggle).to_have_attribute("aria-expanded", "true")
+        expect(body).to_be_visible()
+        assert body.inner_text().strip()
+        links = body.locator("a")
+        assert links.count() >= 1
+        for i in range(links.count()):
+            link = links.nth(i)
+            expect(link).to_be_visible()
+            assert link.get_attribute("href").startswith(("https://", "http://"))
+            assert link.get_attribute("target") == "_blank"
+            assert link.get_attribute("rel") == "noopener noreferrer"
+        assert any(links.nth(i).get_attribute("href").startswith("https://") for i in range(links.count()))
+        no_horizontal_overflow(page)
+        violations = axe_violations(page)
+        assert violations == [], json.dumps(violations, ensure_ascii=False, indent=1)[:4000]
+
+        page.keyboard.press("Space")
+        expect(toggle).to_have_attribute("aria-expanded", "false")
+        expect(body).to_be_hidden()
+        page.keyboard.press("Space")
+        expect(toggle).to_have_attribute("aria-expanded", "true")
+
+        # A reload brings the answer back with its details, closed again.
+        page.reload()
+        restored = bot_messages(page).last.locator(".details-toggle")
+        expect(restored).to_have_attribute("aria-expanded", "false")
+        expect(bot_messages(page).last.locator(".details-body")).to_be_hidden()
+        assert errors == []
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("name,viewport", [("desktop", {"width": 1280, "height": 800}), ("phone", PHONE)])
 def test_screenshot(browser, demo, tmp_path, name, viewport):
     """`make screenshots` writes these into docs/; the tests into a temporary folder."""

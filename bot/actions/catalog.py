@@ -117,8 +117,17 @@ CATALOG_WORDS = re.compile(r"\b(cqp[mi]?|certificats?|certifications?|rncp\s*\d+
 
 
 def looks_like_a_lookup(tracker: Tracker) -> bool:
-    """A message the NLU was unsure of, but that names a CQP or a fiche number."""
-    return bool(CATALOG_WORDS.search(tracker.latest_message.get("text") or ""))
+    """A message the NLU was unsure of, but that names a certification: a fiche number, or
+    « CQP … » words the catalog clearly recognises. A question that only mentions « un CQP »
+    in passing is not a name, and is never echoed back as one."""
+    text = tracker.latest_message.get("text") or ""
+    if search.numbers_in(text)[0]:
+        return True
+    if not CATALOG_WORDS.search(text):
+        return False
+    query = query_of(tracker)
+    result = catalog().search(query, knowledge.today()) if query else None
+    return bool(result is not None and result.matches and catalog().clear(result))
 
 
 def lookup(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:

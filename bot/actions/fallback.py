@@ -7,9 +7,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-import knowledge
+from knowledge import faq
 
-from . import catalog, render, ui
+from . import answer, catalog, render, ui
 
 FALLBACK_ACTION = "action_fallback"
 # Intents that name no topic to suggest.
@@ -31,8 +31,13 @@ def suggestion(intent: str) -> Optional[render.Button]:
     for _, label, check_intent in ui.CHECKS.values():
         if intent == check_intent:
             return render.intent_button(label, intent)
-    topic = intent[len("ask_"):]
-    return render.topic_button(topic) if topic in knowledge.topics() else None
+    return None
+
+
+def faq_suggestions(tracker: Tracker) -> List[render.Button]:
+    """The likeliest FAQ entries of the message, as questions to click."""
+    ranking = (tracker.latest_message.get("faq") or {}).get("ranking") or []
+    return [render.entry_button(item["entry"]) for item in ranking if item.get("entry") in faq.entries()]
 
 
 def misunderstandings_in_a_row(tracker: Tracker) -> int:
@@ -68,6 +73,11 @@ class ActionFallback(Action):
         if catalog.looks_like_a_lookup(tracker):
             # « le CQP pizzaiolo » puzzles the classifier, not the catalog.
             return catalog.lookup(dispatcher, tracker)
+        # A follow-up of the last answer, or a question the FAQ ranking is sure of, even
+        # when the intent classifier was not.
+        answered = answer.answer_question(dispatcher, tracker, sure_only=True)
+        if answered is not None:
+            return answered
         if misunderstandings_in_a_row(tracker) >= MISUNDERSTANDINGS_BEFORE_ADVISOR:
             dispatcher.utter_message(
                 text=ui.REPHRASE_AGAIN,
@@ -75,8 +85,8 @@ class ActionFallback(Action):
             )
             return [SlotSet("pending_offer", ui.OFFER_ADVISOR)]
         ranking = tracker.latest_message.get("intent_ranking") or []
-        candidates = render.buttons(suggestion(item.get("name", "")) for item in ranking)
+        candidates = render.buttons([*faq_suggestions(tracker), *(suggestion(item.get("name", "")) for item in ranking)])
         if len(candidates) < 2:
-            candidates = render.buttons([*candidates, *(render.topic_button(t) for t in ui.MENU_TOPICS)])
+            candidates = render.buttons([*candidates, *(render.entry_button(t) for t in ui.MENU_TOPICS)])
         dispatcher.utter_message(text=ui.REPHRASE, buttons=candidates[:2])
         return [SlotSet("pending_offer", None)]

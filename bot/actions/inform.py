@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 import knowledge
 from knowledge.durations import in_words
 
-from . import decisions, render, ui
+from . import answer, decisions, render, ui
 from .catalog import named_fiche
 
 PROFILE_ENTITIES = ("status", "registration", "experience_duration", "job", "branch", "certification", "route")
@@ -76,4 +76,9 @@ class ActionInform(Action):
         return "action_inform"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        # « et si je suis au chômage ? » right after an answer asks that answer's question
+        # for this situation: the FAQ entry it leads to answers it.
+        follow = answer.follow_up_entry(tracker)
+        if follow is not None:
+            return answer.say_entry(dispatcher, tracker, follow)
         return note(dispatcher, tracker)

@@ -8,7 +8,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from . import inform, journey, prequalification, render, ui
-from .answer import say
+from .answer import answer_question, say
 from .conversation import latest_intent
 
 INTRO = {"greet": ui.GREETING, "out_of_scope": ui.OUT_OF_SCOPE}
@@ -30,6 +30,12 @@ class ActionMenu(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         intent = latest_intent(tracker)
+        if intent == "out_of_scope":
+            # A question on the assistant's topics that the intent classifier took for
+            # off-topic: the FAQ ranking, when sure, answers it.
+            answered = answer_question(dispatcher, tracker, sure_only=True, may_clarify=False)
+            if answered is not None:
+                return answered
         if intent not in INTRO:
             return say(dispatcher, tracker, "capabilities", extra=[render.intent_button(ui.START_TOUR, "start_journey")])
         dispatcher.utter_message(text=INTRO[intent], buttons=menu_buttons(tracker))

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, Iterable, List, Optional, Sequence
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 import knowledge
+from knowledge import faq
 from knowledge.french import date_in_words
 
 from . import ui
@@ -19,17 +20,54 @@ def intent_button(title: str, intent: str, entities: Optional[Dict[str, str]] = 
     return {"title": title, "payload": payload}
 
 
-# Topics whose intent is not ask_<topic>.
+# Questions answered from knowledge/ (bot/actions/answer.py).
+FAQ_INTENT = "faq"
+# Topics that start a conversation of their own instead of a text.
 TOPIC_INTENTS = {"advisor": "request_advisor", "capabilities": "ask_help"}
 
 
-def topic_intent(topic: str) -> str:
-    return TOPIC_INTENTS.get(topic, f"ask_{topic}")
+def topic_payload(topic: str) -> Tuple[str, Optional[Dict[str, str]]]:
+    """The intent and entities of a topic's button: its longer text, or its own conversation."""
+    if topic in TOPIC_INTENTS:
+        return TOPIC_INTENTS[topic], None
+    return FAQ_INTENT, {"faq_topic": topic}
 
 
 def topic_button(topic: str) -> Button:
     """A button that asks about a topic; typed as text, its title means the same (bot/nlu/button_titles.py)."""
-    return intent_button(knowledge.label(topic), topic_intent(topic))
+    return intent_button(knowledge.label(topic), *topic_payload(topic))
+
+
+def entry_button(entry_id: str) -> Button:
+    """A button that asks an FAQ entry's question; its title is the question."""
+    item = faq.entry(entry_id)
+    if item.topic in TOPIC_INTENTS and item.id == item.topic:
+        return topic_button(item.topic)
+    return intent_button(item.question, FAQ_INTENT, {"faq_entry": entry_id})
+
+
+def entry_text(reply: faq.FaqAnswer) -> str:
+    """The short answer, the old rule where visitors still quote it, and where it comes from."""
+    parts = [reply.text]
+    if reply.previously:
+        parts.append(reply.previously.rstrip(".") + ".")
+    parts.append(sources_line(reply.sources, limit=1))
+    return "\n\n".join(parts)
+
+
+def details(reply: faq.FaqAnswer, more: knowledge.Answer) -> Dict[str, Any]:
+    """What « En savoir plus » opens: the topic's longer text, every source, the dates."""
+    checked = f"vérifiée le {date_in_words(reply.last_checked)}"
+    since = f"Règle en vigueur depuis le {date_in_words(reply.in_force_since)}, {checked}." if reply.applies \
+        else f"Information {checked}."
+    sources = list(dict.fromkeys((*reply.sources, *more.sources)))
+    return {
+        "entry": reply.entry,
+        "label": ui.MORE,
+        "text": more.text,
+        "sources": [{"title": s.title, "url": s.url} for s in sources],
+        "dates": since,
+    }
 
 
 def tour_button(journey_step: Optional[float]) -> Optional[Button]:

@@ -20,6 +20,11 @@ OUT_OF_SCOPE = "Je ne peux pas vous aider sur ce sujet : je suis spécialisé da
 AFFIRMED = "Très bien. Que souhaitez-vous savoir ?"
 DENIED = "D'accord. Que puis-je faire d'autre pour vous ?"
 REPHRASE = "Je n'ai pas bien compris. Pouvez-vous reformuler ? Vous parliez peut-être de :"
+WHICH_QUESTION = "Je veux être sûr de bien vous répondre. Votre question porte plutôt sur :"
+NOT_COVERED = ("Je n'ai pas de réponse sûre à cette question. Je réponds sur les CQP, la VAE, le CPF et les autres "
+               "financements, les blocs de compétences, l'évaluation, le jury et le CEP. Pour une question plus "
+               "particulière, un conseiller en évolution professionnelle (CEP) peut vous aider : voulez-vous le contacter ?")
+MORE = "En savoir plus"
 REPHRASE_AGAIN = "Je n'arrive toujours pas à vous comprendre, désolé. Un conseiller en évolution professionnelle (CEP) peut faire le point avec vous. Voulez-vous le contacter ?"
 
 # The eligibility checks (knowledge/rules.py): how to start them and what their outcome is called.

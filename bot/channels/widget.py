@@ -8,6 +8,8 @@ cuts every answer into one message per paragraph. This one:
 - sends back the current conversation on reconnection, so a reload or a second tab finds it;
 - tells every tab of a conversation what the visitor typed in another one;
 - emits `turn_end` when the assistant has finished answering (the widget's typing indicator);
+- passes on an answer's « En savoir plus » details (a custom part `{"details": {...}}`), checked
+  (strings only, http(s) addresses only, sizes capped), attached to the message they follow;
 - refuses empty, oversized, malformed or flooding messages with a clear French answer, before
   the NLU (bot/channels/inputs.py).
 """
@@ -15,8 +17,10 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import time
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from urllib.parse import urlsplit
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOOutput
@@ -37,6 +41,16 @@ DEFAULT_ORIGINS = "http://localhost:8080,http://127.0.0.1:8080"
 MAX_TITLE_CHARS = 200
 MAX_FRAME_BYTES = 16 * 1024
 MAX_HISTORY = 200
+# « En savoir plus » (a custom part {"details": {...}}): what the widget gets of it, at most.
+DETAILS_LABEL = "En savoir plus"
+MAX_DETAILS_LABEL_CHARS = 60
+MAX_DETAILS_TEXT_CHARS = 6000
+MAX_DETAILS_DATES_CHARS = 300
+MAX_SOURCES = 8
+MAX_SOURCE_TITLE_CHARS = 200
+MAX_URL_CHARS = 2000
+# Controls and the invisible marks that can reverse or hide text; line feeds stay (paragraphs).
+_CONTROLS = re.compile("[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
 def allowed_origins() -> List[str]:
@@ -44,16 +58,90 @@ def allowed_origins() -> List[str]:
     return [origin.strip().rstrip("/") for origin in raw.split(",") if origin.strip()]
 
 
+def _string(value: Any, limit: int, lines: bool = False) -> Optional[str]:
+    """A string from the bot, without controls, cut at `limit` characters; None if nothing is left."""
+    if not isinstance(value, str):
+        return None
+    text = value.replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROLS.sub(" ", text if lines else text.replace("\n", " "))
+    text = re.sub("\n{3,}", "\n\n", text).strip()
+    if len(text) > limit:
+        text = text[:limit - 1].rstrip() + "…"
+    return text or None
+
+
+def _http_url(value: Any) -> Optional[str]:
+    """An absolute http(s) address, whole (an address is never cut), or None."""
+    if not isinstance(value, str) or len(value) > MAX_URL_CHARS or _CONTROLS.search(value) or re.search(r"\s", value):
+        return None
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return None
+    return value if parts.scheme.lower() in ("http", "https") and parts.hostname else None
+
+
+def details_of(custom: Any) -> Optional[Dict[str, Any]]:
+    """The « En savoir plus » part of a bot message's custom data, as the widget may show it:
+    only the `details` key, strings only, http(s) sources only, sizes capped. None when there
+    is nothing to show (no text and no source)."""
+    raw = custom.get("details") if isinstance(custom, dict) else None
+    if not isinstance(raw, dict):
+        return None
+    sources = []
+    for source in raw.get("sources") if isinstance(raw.get("sources"), list) else []:
+        url = _http_url(source.get("url")) if isinstance(source, dict) else None
+        if url and len(sources) < MAX_SOURCES:
+            sources.append({"title": _string(source.get("title"), MAX_SOURCE_TITLE_CHARS) or "", "url": url})
+    text = _string(raw.get("text"), MAX_DETAILS_TEXT_CHARS, lines=True)
+    if not text and not sources:
+        return None
+    details: Dict[str, Any] = {
+        "label": _string(raw.get("label"), MAX_DETAILS_LABEL_CHARS) or DETAILS_LABEL,
+        "text": text or "",
+        "sources": sources,
+    }
+    dates = _string(raw.get("dates"), MAX_DETAILS_DATES_CHARS)
+    if dates:
+        details["dates"] = dates
+    return details
+
+
 class WidgetOutput(SocketIOOutput):
-    """One socket.io message per utterance: the widget lays out its paragraphs itself."""
+    """One socket.io message per utterance: the widget lays out its paragraphs itself. An
+    answer's details (its custom part) travel in the same message as its text."""
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        details = details_of(message.get("custom"))
+        text = message.get("text")
+        if details is None or not text or message.get("quick_replies") or message.get("image") \
+                or message.get("attachment") or message.get("elements"):
+            await super().send_response(recipient_id, message)
+            return
+        shown: Dict[str, Any] = {"text": text}
+        if message.get("buttons"):
+            shown["quick_replies"] = _replies(message["buttons"])
+        shown["details"] = details
+        await self._send_message(recipient_id, shown)
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
         await self._send_message(recipient_id, {"text": text})
 
     async def send_text_with_buttons(self, recipient_id: Text, text: str, buttons: List[Dict[str, Any]],
                                      **kwargs: Any) -> None:
-        replies = [{"title": b["title"], "payload": b["payload"]} for b in buttons]
-        await self._send_message(recipient_id, {"text": text, "quick_replies": replies})
+        await self._send_message(recipient_id, {"text": text, "quick_replies": _replies(buttons)})
+
+    async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
+        """A custom part on its own (Rasa sends it after the message's text): its details only,
+        which the widget attaches to the message before; anything else is not for the widget.
+        (Rasa's socketio channel passes the whole dict to `emit` as keyword arguments.)"""
+        details = details_of(json_message)
+        if details is not None:
+            await self._send_message(recipient_id, {"details": details})
+
+
+def _replies(buttons: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    return [{"title": b.get("title"), "payload": b.get("payload")} for b in buttons]
 
 
 def _shown_text(user_text: str, offered: List[Dict[str, Any]]) -> Optional[str]:
@@ -75,13 +163,20 @@ def conversation_of(events: List[Any]) -> List[Dict[str, Any]]:
             shown = _shown_text(event.text, offered)
             if shown:
                 messages.append({"from": "user", "text": shown})
-        elif isinstance(event, BotUttered) and (event.text or (event.data or {}).get("buttons")):
-            buttons = (event.data or {}).get("buttons") or []
-            offered = buttons
-            message: Dict[str, Any] = {"from": "bot", "text": event.text or ""}
-            if buttons:
-                message["quick_replies"] = [{"title": b.get("title"), "payload": b.get("payload")} for b in buttons]
-            messages.append(message)
+        elif isinstance(event, BotUttered):
+            data = event.data or {}
+            buttons = data.get("buttons") or []
+            details = details_of(data.get("custom"))
+            if event.text or buttons:
+                offered = buttons
+                message: Dict[str, Any] = {"from": "bot", "text": event.text or ""}
+                if buttons:
+                    message["quick_replies"] = _replies(buttons)
+                if details:
+                    message["details"] = details
+                messages.append(message)
+            elif details and messages and messages[-1]["from"] == "bot" and "details" not in messages[-1]:
+                messages[-1]["details"] = details  # a custom part on its own: for the message before
     return messages[-MAX_HISTORY:]
 
 

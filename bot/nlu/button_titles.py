@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -18,6 +18,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.training_data.message import Message
 
 import knowledge
+from knowledge import faq
 from bot.actions import render, ui
 from knowledge.french import fold
 
@@ -33,15 +34,19 @@ def normalise(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def title_intents() -> Dict[str, str]:
-    titles = {knowledge.label(topic): render.topic_intent(topic) for topic in knowledge.topics()}
-    titles.update(
+def title_intents() -> Dict[str, Tuple[str, Optional[Dict[str, str]]]]:
+    """Normalised button title -> (intent, entities) of its payload."""
+    titles: Dict[str, Any] = {faq.question(e): (render.FAQ_INTENT, {"faq_entry": e}) for e in faq.entries()}
+    titles.update({knowledge.label(topic): render.topic_payload(topic) for topic in knowledge.topics()})
+    controls = {}
+    controls.update(
         {ui.START_TOUR: "start_journey", ui.NEXT_STEP: "next_step", ui.PREVIOUS_STEP: "previous_step",
          ui.RESUME_TOUR: "journey_status"}
     )
-    titles.update({label: intent for _, label, intent in ui.CHECKS.values()})
-    titles.update({ui.SHOW_MORE: "show_more", ui.BROWSE_BRANCHES: "browse_branches"})
-    return {normalise(title): intent for title, intent in titles.items()}
+    controls.update({label: intent for _, label, intent in ui.CHECKS.values()})
+    controls.update({ui.SHOW_MORE: "show_more", ui.BROWSE_BRANCHES: "browse_branches"})
+    titles.update({title: (intent, None) for title, intent in controls.items()})
+    return {normalise(title): payload for title, payload in titles.items()}
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -54,11 +59,15 @@ class ButtonTitleClassifier(GraphComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = message.get("text") or ""
-            intent = title_intents().get(normalise(text))
+            intent, entities = title_intents().get(normalise(text)) or (None, None)
             if intent is None and FICHE_NUMBER.match(text):
                 intent = "find_certification"
             if intent is None:
                 continue
+            if entities:
+                found = [{"entity": name, "value": value, "start": 0, "end": len(text), "extractor": type(self).__name__}
+                         for name, value in entities.items()]
+                message.set("entities", [*(message.get("entities") or []), *found], add_to_output=True)
             # The others drop to zero: kept close to 1.0, they would make the FallbackClassifier
             # see an ambiguity and throw away a sure match.
             others = [{**r, "confidence": 0.0} for r in message.get("intent_ranking") or [] if r.get("name") != intent]
