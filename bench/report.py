@@ -226,6 +226,9 @@ def real_questions(result: Dict) -> List[str]:
         f"| baseline (TF-IDF + logistic regression, same data, top-1) | {result['baseline_right']:.1%} | – | – | "
         f"{1 - result['baseline_right']:.1%} |",
         "",
+        f"Clarifying questions offering the right entry among their two choices: "
+        f"{result.get('clarify_with_right', 0):.1%} of the questions.",
+        "",
         f"Targets: right ≥ 85 % ({verdict(s['right'] >= 0.85)}), wrong < 5 % ({verdict(s['wrong'] < 0.05)}), "
         f"≥ 10 points over the baseline ({verdict(result['margin_over_baseline'] >= 0.10)}: "
         f"{100 * result['margin_over_baseline']:+.1f}); full training "

@@ -27,10 +27,12 @@ TOPIC_INTENTS = {"advisor": "request_advisor", "capabilities": "ask_help"}
 
 
 def topic_payload(topic: str) -> Tuple[str, Optional[Dict[str, str]]]:
-    """The intent and entities of a topic's button: its longer text, or its own conversation."""
+    """The intent and entities of a topic's button: its general question's short answer
+    (the entry named after the topic; the longer text is one tap further), or its own
+    conversation."""
     if topic in TOPIC_INTENTS:
         return TOPIC_INTENTS[topic], None
-    return FAQ_INTENT, {"faq_topic": topic}
+    return FAQ_INTENT, {"faq_entry": topic}
 
 
 def topic_button(topic: str) -> Button:

@@ -6,6 +6,7 @@ import { io } from "socket.io-client";
 import css from "./widget.css";
 import { readConfig } from "./config.js";
 import { createStorage } from "./storage.js";
+import { renderDetails } from "./details.js";
 import { renderText } from "./text.js";
 
 const MAX_CHARS = 1000; // as bot/channels/widget.py's MAX_MESSAGE_CHARS
@@ -58,6 +59,7 @@ class Widget {
     this.ready = false; // a session is confirmed on the current connection
     this.pending = null; // the message sent and not yet answered
     this.timer = null;
+    this.detailsCount = 0; // « En savoir plus » sections, for their ids
     this.build();
   }
 
@@ -273,7 +275,7 @@ class Widget {
     messages.forEach((m, i) => { if (m.from === "user") lastUser = i; });
     messages.forEach((m, i) => {
       if (m.from === "user") this.addUser(String(m.text || ""));
-      else this.addBot(i > lastUser ? m : { text: m.text });
+      else this.addBot(i > lastUser ? m : { text: m.text, details: m.details });
     });
     this.log.setAttribute("aria-busy", "false");
     if (messages.length === 0) this.send("/greet", undefined, { hidden: true });
@@ -298,8 +300,14 @@ class Widget {
       const item = element("div", { class: "message bot" });
       item.append(element("span", { class: "visually-hidden" }, TEXT.bot));
       renderText(item, message.text);
+      this.addDetails(item, message.details);
       this.log.append(item);
       this.scroll(item);
+    } else if (message.details) {
+      // Details sent on their own belong to the answer just before them.
+      const bots = this.log.querySelectorAll(".message.bot");
+      const last = bots[bots.length - 1];
+      if (last && !last.querySelector(".details")) this.addDetails(last, message.details);
     }
     const replies = Array.isArray(message.quick_replies) ? message.quick_replies : [];
     if (replies.length) {
@@ -320,6 +328,31 @@ class Widget {
       this.log.append(item);
     }
     this.scroll();
+  }
+
+  addDetails(item, details) {
+    if (!details) return;
+    this.detailsCount += 1;
+    const section = renderDetails(details, `cqp-details-${this.detailsCount}`);
+    if (!section) return;
+    item.append(section);
+    const toggle = section.querySelector(".details-toggle");
+    const body = section.querySelector(".details-body");
+    toggle.addEventListener("click", () => {
+      const open = toggle.getAttribute("aria-expanded") !== "true";
+      toggle.setAttribute("aria-expanded", String(open));
+      body.hidden = !open;
+      if (open) this.reveal(toggle, body);
+    });
+  }
+
+  reveal(toggle, body) {
+    // What opened below the button is brought into view, the button kept in sight above it.
+    const logBox = this.log.getBoundingClientRect();
+    const bodyBox = body.getBoundingClientRect();
+    if (bodyBox.bottom <= logBox.bottom) return;
+    const toggleTop = toggle.getBoundingClientRect().top - logBox.top + this.log.scrollTop;
+    this.log.scrollTop = Math.min(toggleTop - 8, this.log.scrollTop + (bodyBox.bottom - logBox.bottom) + 8);
   }
 
   dropReplies() {
