@@ -107,7 +107,7 @@ def cross_validate(texts: List[str], labels: List[str], model_name: str) -> Dict
         base.fit([texts[i] for i in train], y[train])
         correct["baseline"][held] = base.predict([texts[i] for i in held]) == y[held]
         if has_vectors:
-            dense_model = LogisticRegression(max_iter=5000, C=20.0, random_state=SEED).fit(dense[train], y[train])
+            dense_model = LogisticRegression(max_iter=1000, random_state=SEED).fit(dense[train], y[train])
             mixed = 0.5 * proba + 0.5 * dense_model.predict_proba(dense[held])
             correct["vectors"][held] = model.classes_[mixed.argmax(1)] == y[held]
     names = [n for n in correct if n != "vectors" or has_vectors]
@@ -133,7 +133,7 @@ def test_part(texts: List[str], labels: List[str], model_name: str) -> Dict:
     hits = {"selector": [c in item["entries"] for c, item in zip(model.classes_[proba.argmax(1)], items)]}
     dense_train, dense_test = vectors(texts, model_name), vectors(questions, model_name)
     if np.abs(dense_train).sum() > 0:
-        dense = LogisticRegression(max_iter=5000, C=20.0, random_state=SEED).fit(dense_train, labels)
+        dense = LogisticRegression(max_iter=1000, random_state=SEED).fit(dense_train, labels)
         mixed = 0.5 * proba + 0.5 * dense.predict_proba(dense_test)
         hits["vectors"] = [c in item["entries"] for c, item in zip(model.classes_[mixed.argmax(1)], items)]
     return {name: float(np.mean(values)) for name, values in hits.items()}
@@ -182,6 +182,8 @@ def main() -> None:
             results["models"][short]["test_part_accuracy"] = test_part(texts, labels, SPACY_MODELS[short])
         except OSError:
             results["models"][short] = {"error": f"{SPACY_MODELS[short]} n'est pas installé"}
+        out.mkdir(parents=True, exist_ok=True)
+        previous.write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str))  # each model as it ends
     out.mkdir(parents=True, exist_ok=True)
     (out / "faq_cv.json").write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str))
     (ROOT / "docs/bench/faq_cv.md").write_text(report(results), encoding="utf-8")

@@ -75,7 +75,7 @@ class ActionFallback(Action):
             return catalog.lookup(dispatcher, tracker)
         # A follow-up of the last answer, or a question the FAQ ranking is sure of, even
         # when the intent classifier was not.
-        answered = answer.answer_question(dispatcher, tracker, sure_only=True)
+        answered = answer.answer_question(dispatcher, tracker, sure_only=True, may_clarify=False)
         if answered is not None:
             return answered
         if misunderstandings_in_a_row(tracker) >= MISUNDERSTANDINGS_BEFORE_ADVISOR:
