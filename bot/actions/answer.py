@@ -70,6 +70,33 @@ def say_entry(dispatcher: CollectingDispatcher, tracker: Tracker, entry_id: str)
     return [SlotSet("pending_offer", None), SlotSet("last_faq", entry_id)]
 
 
+def just_answered(tracker: Tracker) -> bool:
+    """Whether the bot's last turn was an FAQ answer: then « et après ? » or « en savoir plus »
+    continues that answer, whatever intent the classifier gave them (« et après ? » also
+    means the tour's next step)."""
+    events = list(tracker.events)
+    users = [i for i, event in enumerate(events) if event.get("event") == "user"]
+    if not users:
+        return False
+    for event in reversed(events[:users[-1]]):  # the turn before the visitor's latest message
+        if event.get("event") == "action" and event.get("name") not in ("action_listen", None):
+            return event.get("name") == "action_answer"
+        if event.get("event") == "user":
+            return False
+    return False
+
+
+def continue_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[List[Dict[Text, Any]]]:
+    """Right after an FAQ answer, a follow-up or « en savoir plus » is answered in its context."""
+    if not just_answered(tracker):
+        return None
+    topic = wants_more(tracker)
+    if topic in knowledge.topics():
+        return say(dispatcher, tracker, topic, extra=check_button(topic))
+    follow = follow_up_entry(tracker)
+    return say_entry(dispatcher, tracker, follow) if follow in faq.entries() else None
+
+
 def follow_up_entry(tracker: Tracker) -> Optional[str]:
     """The entry a short follow-up asks for, in the context of the last answer."""
     text = tracker.latest_message.get("text") or ""

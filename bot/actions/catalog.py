@@ -227,6 +227,12 @@ class ActionShowMore(Action):
         return "action_show_more"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        from .answer import continue_answer  # here: answer.py imports this module
+
+        # « en savoir plus » right after an FAQ answer wants that answer's longer text, not more CQPs.
+        followed = continue_answer(dispatcher, tracker)
+        if followed is not None:
+            return followed
         cursor = tracker.get_slot("browse") or ""
         branch_id, _, offset = cursor.rpartition(":")
         if not branch_id or not offset.isdigit() or catalog().branch(branch_id) is None:

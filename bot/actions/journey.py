@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 import knowledge
 
-from . import render, ui
+from . import answer, render, ui
 from .conversation import latest_intent
 
 
@@ -88,4 +88,8 @@ class ActionJourney(Action):
         return "action_journey"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        # « et après ? » right after an FAQ answer asks what follows that answer, not the tour's next step.
+        followed = answer.continue_answer(dispatcher, tracker) if latest_intent(tracker) == "next_step" else None
+        if followed is not None:
+            return followed
         return move(dispatcher, tracker, latest_intent(tracker) or "journey_status")

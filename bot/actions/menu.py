@@ -8,7 +8,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from . import inform, journey, prequalification, render, ui
-from .answer import answer_question, say
+from .answer import answer_question, continue_answer, say
 from .conversation import latest_intent
 
 INTRO = {"greet": ui.GREETING, "out_of_scope": ui.OUT_OF_SCOPE}
@@ -30,6 +30,9 @@ class ActionMenu(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         intent = latest_intent(tracker)
+        followed = continue_answer(dispatcher, tracker)  # « en savoir plus » right after an answer
+        if followed is not None:
+            return followed
         if intent == "out_of_scope":
             # A question on the assistant's topics that the intent classifier took for
             # off-topic: the FAQ ranking, when sure, answers it.
