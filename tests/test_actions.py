@@ -302,3 +302,9 @@ def test_departements_as_people_write_them():
     cases = {"69": "69", "69003": "69", "2a": "2A", "20000": "2A", "20200": "2B", "974": "974", "97400": "974",
              "j'habite dans le 5": "05", "Mars": None, "99": None, "20": None, "": None}
     assert {text: departement_of(text) for text in cases} == cases
+
+
+@pytest.mark.parametrize("entities", [{"faq_entry": "nulle_part"}, {"faq_topic": "../../etc"}, {"faq_entry": "x" * 200}])
+def test_a_crafted_entry_or_topic_gets_the_coverage_message_not_an_error(entities):
+    messages, _ = run(ActionAnswer(), faq_tracker(entities))
+    assert messages[0]["text"] == ui.NOT_COVERED
