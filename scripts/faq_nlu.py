@@ -34,6 +34,15 @@ INTENT = "faq"
 MARKUP = re.compile(r"[\[\]{}]")
 
 
+def real_test_questions(path: Path = REAL_QUESTIONS) -> set:
+    """Folded questions of the test part: never trained on, even when an example written
+    with the content happens to say the same words."""
+    if not path.exists():
+        return set()
+    return {fold(" ".join(str(item["question"]).split())) for item in yaml.safe_load(path.read_text(encoding="utf-8")) or []
+            if item.get("split") == "test"}
+
+
 def real_train_questions(path: Path = REAL_QUESTIONS) -> List[Tuple[str, str]]:
     """(question, entry) for the real questions of the train part that ask for one entry."""
     if not path.exists():
@@ -96,7 +105,7 @@ def generate(output: Path = OUTPUT) -> Path:
              if entries[entry].topic not in TOPICS_WITH_OWN_INTENT]
     pairs += [(text, entry) for text, entry in real_train_questions()
               if entry in entries and entries[entry].topic not in TOPICS_WITH_OWN_INTENT]
-    grouped = examples_by_entry(pairs, other_examples(output.parent))
+    grouped = examples_by_entry(pairs, other_examples(OUTPUT.parent) | real_test_questions())
     examples = [{"text": text, "metadata": {"entry": entry}} for entry, texts in grouped.items() for text in texts]
     body = {"version": "3.1", "nlu": [{"intent": INTENT, "examples": examples}]}
     content = HEADER + yaml.safe_dump(body, allow_unicode=True, sort_keys=False, width=1000)

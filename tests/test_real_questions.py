@@ -41,14 +41,16 @@ def test_every_label_is_a_known_entry():
 
 def test_the_generated_training_file_holds_no_test_question_and_every_entry(tmp_path):
     output = faq_nlu.generate(tmp_path / "faq.generated.yml")
-    generated = output.read_text(encoding="utf-8")
-    examples = {fold(line.strip()[2:]) for line in generated.splitlines() if line.strip().startswith("- ")}
+    texts, entries = faq_nlu.labelled_examples(output)
     tested = {fold(" ".join(q["question"].split())) for q in ALL if q["split"] == "test"}
-    assert not examples & tested
-    intents = {line.split("faq/", 1)[1] for line in generated.splitlines() if "intent: faq/" in line}
+    assert not {fold(t) for t in texts} & tested
+    assert len({fold(t) for t in texts}) == len(texts), "each text once"
     expected = {e.id for e in faq.entries().values() if e.topic not in faq_nlu.TOPICS_WITH_OWN_INTENT}
-    assert intents == expected
-    assert generated == faq_nlu.generate(tmp_path / "again.yml").read_text(encoding="utf-8")
+    assert set(entries) == expected
+    trained = {fold(" ".join(q["question"].split())) for q in ALL if q["split"] == "train" and q["entries"]}
+    assert trained & {fold(t) for t in texts}, "the train part is trained on"
+    again = faq_nlu.generate(tmp_path / "again.yml")
+    assert output.read_text(encoding="utf-8") == again.read_text(encoding="utf-8")
 
 
 def test_replies_to_the_test_part_answer_the_questions(rasa, capsys):

@@ -108,13 +108,13 @@ def test_a_hung_action_server_ends_in_a_time_limit_and_an_apology(healthy):
     visitor.say("Bonjour")
     for name in ("actions-1", "actions-2"):
         healthy.signal(name, signal.SIGSTOP)
-    visitor.say("c'est quoi un CQP ?")
+    visitor.say("Qu'est-ce qu'un CQP ?")
     assert visitor.text == messages.SERVICE_DOWN
     for name in ("actions-1", "actions-2"):
         healthy.signal(name, signal.SIGCONT)
 
     def answered():
-        visitor.say("c'est quoi un CQP ?")
+        visitor.say("Qu'est-ce qu'un CQP ?")
         assert messages.SERVICE_DOWN not in visitor.text and "CQP" in visitor.text
     retry(answered)  # nginx rests a failed server a moment before trying it again
 

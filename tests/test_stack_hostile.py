@@ -75,7 +75,8 @@ def test_wrong_method_and_the_rasa_api_are_not_reachable(stack):
 
 def test_control_characters_are_removed_before_the_assistant_reads_the_message(stack):
     visitor = Visitor(stack)
-    visitor.say("c'est quoi\x00 un\x1b[31m CQP\u202e ?\x07")
+    # The question of the CQP entry (its button title), so that only the cleaning decides.
+    visitor.say("Qu'est-ce\x00 qu'un\x1b[31m CQP\u202e ?\x07")
     assert "certificat de qualification professionnelle" in visitor.text
     assert not any(ch in visitor.text for ch in "\x00\x1b\x07\u202e")
 

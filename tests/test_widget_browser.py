@@ -89,7 +89,7 @@ def click_reply(page: Page, title_start: str) -> str:
 def test_ask_a_question_and_read_the_answer_with_safe_links(page, demo):
     greeting = open_widget(page, demo)
     assert "assistant CQP" in greeting
-    answer = ask(page, "c'est quoi un cqp ?")
+    answer = ask(page, "Qu'est-ce qu'un CQP ?")
     assert "certificat de qualification professionnelle" in answer.lower()
     assert "Source" in answer
     links = page.locator(".message.bot a")
