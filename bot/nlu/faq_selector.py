@@ -4,7 +4,8 @@ one is clear enough to answer, close to another (ask which), or absent (say what
 Why not Rasa's ResponseSelector: with about 150 entries and a dozen examples each, it is
 slow to train on two cores and its confidences give no usable "nothing fits" signal
 (RasaHQ/rasa#9723). A logistic regression on the folded text's character n-grams and the
-lemmas' word n-grams trains in seconds and was measured against it (docs/NLU.md).
+lemmas' word n-grams trains in about a minute here; the ResponseSelector itself was not
+trained and measured against it (docs/NLU.md says why).
 
 Training examples are those of the intent `faq` whose metadata names their entry, in the
 generated NLU file (scripts/faq_nlu.py writes it from knowledge/ at train time). The ranking goes into the
