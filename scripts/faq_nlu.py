@@ -82,7 +82,8 @@ def other_examples(data_dir: Path) -> set:
             continue
         for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
             for text in example_texts(block):
-                seen.add(fold(re.sub(r"\]\([^)]*\)|\]\{[^}]*\}|\[", "", text)).strip())
+                # An annotation never holds « ] »: stopping there keeps each search to one annotation.
+                seen.add(fold(re.sub(r"\]\([^)\]]*\)|\]\{[^}\]]*\}|\[", "", text)).strip())
     return seen
 
 

@@ -3,8 +3,8 @@
 - Text only, trimmed, without control characters (they can hide text in logs and exports);
   empty and over-long messages are answered, not processed.
 - A message typed as a command (`/intent{...}`, which Rasa reads as an intent and entities)
-  is let through only when it names an intent of the domain with simple entity values, as
-  the buttons send; anything else is read as ordinary words. Either way it changes only the
+  is let through only when it names an intent of the domain with short text entity values,
+  as the buttons send; anything else is read as ordinary words. Either way it changes only the
   visitor's own conversation, and the forms still validate every value.
 - Flood control per conversation, inside the instance that holds it (nginx routes a
   conversation to one instance and limits requests per client address in front).
@@ -38,10 +38,12 @@ class Checked:
 def check_text(raw: Any, intents: Collection[str] = ()) -> Checked:
     if not isinstance(raw, str):
         return Checked(refusal=messages.EMPTY)
-    text = _CONTROLS.sub(" ", _ANSI.sub("", raw).replace("\r\n", "\n").replace("\n", " ").replace("\t", " "))
+    text = _CONTROLS.sub(" ", _ANSI.sub("", raw))
     # Lone surrogates (from a client's broken UTF-16) cannot be stored or sent back as UTF-8.
     text = text.encode("utf-8", "replace").decode("utf-8") if _has_surrogates(text) else text
-    text = unicodedata.normalize("NFC", re.sub(" {2,}", " ", text)).strip()
+    # Every run of Unicode spaces (no-break, thin, ideographic, line separators…) becomes one
+    # plain space, as the NLU was trained: long runs of them made patterns backtrack (issue 15).
+    text = " ".join(unicodedata.normalize("NFC", text).split())
     if not text:
         return Checked(refusal=messages.EMPTY)
     if len(text) > messages.MAX_MESSAGE_CHARS:
@@ -65,6 +67,12 @@ def _has_surrogates(text: str) -> bool:
     return any("\ud800" <= ch <= "\udfff" for ch in text)
 
 
+# Entity values of a typed command: buttons send identifiers (an FAQ entry, a fiche number, a
+# status), all far shorter.
+MAX_ENTITY_NAME_CHARS = 64
+MAX_ENTITY_VALUE_CHARS = 100
+
+
 def is_known_command(text: str, intents: Collection[str]) -> bool:
     match = _COMMAND.match(text)
     if not match or match.group("intent") not in intents:
@@ -76,9 +84,14 @@ def is_known_command(text: str, intents: Collection[str]) -> bool:
         entities = json.loads(raw)
     except ValueError:
         return False
-    return isinstance(entities, dict) and all(
-        isinstance(k, str) and isinstance(v, (str, int, float, bool)) and len(str(v)) <= 200
-        for k, v in entities.items())
+    return isinstance(entities, dict) and all(_is_button_entity(k, v) for k, v in entities.items())
+
+
+def _is_button_entity(name: Any, value: Any) -> bool:
+    """What a button sends: short text. A number or a boolean would reach actions (and
+    slots) that read text, and fail there (`fold(5)`), which once put the tracker in the log."""
+    return (isinstance(name, str) and 0 < len(name) <= MAX_ENTITY_NAME_CHARS
+            and isinstance(value, str) and len(value) <= MAX_ENTITY_VALUE_CHARS)
 
 
 class FloodGate:

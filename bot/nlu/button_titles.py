@@ -23,13 +23,16 @@ from bot.actions import render, ui
 from knowledge.french import fold
 
 
-# A fiche number typed alone (« RNCP34172 », « rs 6117 ») asks for that fiche.
-FICHE_NUMBER = re.compile(r"^\s*(?:rncp|rs)\s*[-_:]?\s*\d{2,6}\s*[?.!]*\s*$", re.IGNORECASE)
+# A fiche number typed alone (« RNCP34172 », « rs 6117 ») asks for that fiche. No two
+# neighbouring repeats may take the same spaces: `\s*[-_:]?\s*` tried every way of splitting a
+# run of them, and 995 characters took seconds (issue 15); tests/test_regex_safety.py checks it.
+FICHE_NUMBER = re.compile(r"^\s*(?:rncp|rs)(?:\s*[-_:])?\s*\d{2,6}(?:\s*[?.!]+)?\s*$", re.IGNORECASE)
 
 
 def normalise(text: str) -> str:
     """« Reprendre le parcours (étape 2) ! » -> « reprendre le parcours »."""
-    without_detail = re.sub(r"\([^)]*\)", " ", text)
+    # `[^()]`, not `[^)]`: from each of many unclosed « ( » the search read to the end of the text.
+    without_detail = re.sub(r"\([^()]*\)", " ", text)
     return " ".join(re.findall(r"[a-z0-9]+", fold(without_detail)))
 
 

@@ -77,7 +77,8 @@ def branch_of(certifiers: Sequence[str], conventions: Sequence[str]) -> Tuple[st
         if any(_mentions(label, rule.conventions) for label in folded_conventions):
             return rule.id, rule.label
     if conventions:
-        label = re.sub(r"\s*\(.*", "", conventions[0]).strip() or conventions[0]
+        # Not `\s*\(`: searched from every space of a long run, it read the whole run each time.
+        label = re.sub(r"\(.*", "", conventions[0]).strip() or conventions[0]
         return "ccn_" + re.sub(r"[^a-z0-9]+", "_", fold(label)).strip("_")[:40], label[:1].upper() + label[1:]
     return OTHER_BRANCH
 

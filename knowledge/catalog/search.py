@@ -75,7 +75,9 @@ def query_of(text: str) -> str:
     return " ".join(words(text))
 
 
-NUMBER = re.compile(r"\b(rncp|rs)\s*[-_:]?\s*(\d{2,6})\b")
+# The separator's spaces and those after it are one run, read one way only: `\s*[-_:]?\s*`
+# tried every split of a long run of spaces, at every « rs » of the text (issue 15).
+NUMBER = re.compile(r"\b(rncp|rs)(?:\s*[-_:])?\s*(\d{2,6})\b")
 BARE_NUMBER = re.compile(r"(?<![\d,.])(\d{3,6})(?![\d,.])")
 
 
