@@ -459,7 +459,8 @@ def bench_action_server(port: int, pid: int, payloads: List[Tuple[str, bytes]], 
     turn (Rasa logs no count); and its replies, for `jsonschema_cost`.
     """
     url = f"http://127.0.0.1:{port}/webhook"
-    headers = {"Content-Type": "application/json", "Connection": "close"}
+    headers = {"Content-Type": "application/json", "Connection": "close",
+               "Authorization": f"Bearer {servers.ENV['CQP_ACTION_TOKEN']}"}  # bot/action_guard.py
     per_action: Dict[str, List[float]] = defaultdict(list)
     replies: Dict[str, Any] = {}
     errors, error_examples = 0, []

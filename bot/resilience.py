@@ -4,9 +4,10 @@ Actions.
 Rasa 3.6 waits up to five minutes for an action server, then logs the failure and answers
 nothing. Installed by bot/__init__.py in the Rasa server, this wraps its remote actions:
 a time limit (CQP_ACTION_TIMEOUT seconds, 10 by default) and, on any failure, one short
-apology per turn in the visitor's channel. The failure itself is re-raised, so Rasa keeps
-its own handling: the action's events are dropped and the conversation goes on at the
-next message, once the action server is back.
+apology per turn in the visitor's channel. The failure is re-raised, so Rasa keeps its own
+handling (the action's events are dropped and the conversation goes on at the next message,
+once the action server is back), but as a new error naming only the action and the error's
+type: the original's chain holds the action server's answer, which can be the whole tracker.
 
 Conversations. Rasa wraps every tracker store in a FailSafeTrackerStore: when the database
 fails, it reads "no conversation" and writes to memory instead. With several instances that
@@ -18,6 +19,13 @@ and the conversation goes on from its last saved state.
 
 Locks. A turn that cannot take its Redis lock fails the same way, before running; a lock
 that cannot be released after a finished turn is let go (see install_lock_release_guard).
+
+Long conversations. Rasa replays a session's events at every turn, and a visitor who writes
+once a minute never lets it expire, so each turn would cost more than the last. Past
+CQP_MAX_MESSAGES_PER_SESSION messages in one session (200 by default), a message is answered,
+before the NLU, with a French notice saying how to open a new conversation, and nothing is
+stored; « Supprimer mes données » (`/erase_data`) still goes through. A session that expires
+starts the count again.
 """
 from __future__ import annotations
 
@@ -25,10 +33,17 @@ import asyncio
 import logging
 import os
 
-from bot.channels.messages import SERVICE_DOWN
+from bot.channels.messages import CONVERSATION_TOO_LONG, ERASE_BUTTON_TITLE, SERVICE_DOWN
 
 logger = logging.getLogger(__name__)
 
+MAX_MESSAGES_VARIABLE = "CQP_MAX_MESSAGES_PER_SESSION"
+# A long real conversation (a check, the tour, a pre-qualification and questions) is well
+# under a hundred messages; each message adds at most a bounded number of events (Rasa's
+# max_number_of_predictions actions and their slots).
+DEFAULT_MAX_MESSAGES = 200
+# Erasure stays possible in a conversation at its cap (and empties it).
+ERASE_COMMAND = "/erase_data"
 TIMEOUT_VARIABLE = "CQP_ACTION_TIMEOUT"
 DEFAULT_TIMEOUT_SECONDS = 10.0
 _MARK = "_cqp_resilience"
@@ -61,10 +76,69 @@ class TrackerStoreUnavailable(RuntimeError):
     """The conversation could not be read or saved; the turn is not handled."""
 
 
+def max_messages_per_session() -> int:
+    raw = os.environ.get(MAX_MESSAGES_VARIABLE, "").strip()
+    try:
+        limit = int(raw) if raw else DEFAULT_MAX_MESSAGES
+    except ValueError:
+        raise ValueError(f"{MAX_MESSAGES_VARIABLE} doit être un nombre entier de messages (reçu « {raw} »).") from None
+    if limit <= 0:
+        raise ValueError(f"{MAX_MESSAGES_VARIABLE} doit être positif.")
+    return limit
+
+
+def messages_in_session(events) -> int:
+    """The visitor's messages since the session's start (Rasa reads only the latest session)."""
+    from rasa.shared.core.events import SessionStarted, UserUttered
+
+    count = 0
+    for event in reversed(events):
+        if isinstance(event, SessionStarted):
+            break
+        count += isinstance(event, UserUttered)
+    return count
+
+
 def install() -> None:
     install_action_guard()
     install_tracker_store_guard()
     install_lock_release_guard()
+    install_session_cap()
+
+
+class _SessionFull(Exception):
+    """Raised before the NLU, caught in the same turn: the message is not processed."""
+
+
+def install_session_cap() -> None:
+    from rasa.core.channels.channel import CollectingOutputChannel
+    from rasa.core.processor import MessageProcessor
+
+    if getattr(MessageProcessor.handle_message, _MARK, False):
+        return
+    limit = max_messages_per_session()
+    parse, handle = MessageProcessor._handle_message_with_tracker, MessageProcessor.handle_message
+
+    # Between reading the conversation (its session renewed if expired) and the NLU: the one
+    # point that sees the session's events before any work is spent on the message.
+    async def handle_message_with_tracker(self, message, tracker):
+        if messages_in_session(tracker.events) >= limit and (message.text or "").strip() != ERASE_COMMAND:
+            raise _SessionFull()
+        return await parse(self, message, tracker)
+
+    async def handle_message(self, message):
+        try:
+            return await handle(self, message)
+        except _SessionFull:
+            logger.warning("Conversation at its limit of %d messages: message not processed", limit)
+            output = message.output_channel
+            await output.send_text_with_buttons(
+                message.sender_id, CONVERSATION_TOO_LONG, [{"title": ERASE_BUTTON_TITLE, "payload": ERASE_COMMAND}])
+            return output.messages if isinstance(output, CollectingOutputChannel) else None
+
+    setattr(handle_message, _MARK, True)
+    MessageProcessor._handle_message_with_tracker = handle_message_with_tracker
+    MessageProcessor.handle_message = handle_message
 
 
 def install_lock_release_guard() -> None:
@@ -132,7 +206,9 @@ def install_action_guard() -> None:
         except Exception as error:
             logger.error("Action %s failed (%s)", self.name(), type(error).__name__)
             await apologise_once(output_channel, tracker.sender_id)
-            raise
+            # Rasa logs a failed action with its traceback. Re-raised as it was, the chain
+            # would carry the action server's answer (rasa_sdk's 500 holds the whole tracker).
+            raise RasaException(f"Action '{self.name()}' failed ({type(error).__name__})") from None
 
     setattr(run, _MARK, True)
     RemoteAction.run = run

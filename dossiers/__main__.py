@@ -1,11 +1,17 @@
 """python -m dossiers migrate | list | show ID | export --format csv|json | delete ID | purge [--days N]
+                     | erase --contact EMAIL|TÉLÉPHONE
 
 Exit code: 0 done, 1 nothing found or error (French message on stderr), 2 wrong usage.
+Each show, export and erase is logged (logger dossiers.audit: what, which ids or how many,
+never a contact nor a project).
 """
 from __future__ import annotations
 
 import argparse
+import errno
+import logging
 import os
+import stat
 import sys
 from contextlib import contextmanager
 from datetime import date
@@ -14,8 +20,11 @@ from typing import Callable, Dict, Iterator, Optional, TextIO
 from .export import write_csv, write_json
 from .model import DEPARTEMENTS, OPERATORS
 from .report import full_page, summary_line
-from .settings import retention_days
+from .settings import retention_days, tracker_url
 from .store import StorageError, Store
+from .trackers import delete_conversations
+
+audit = logging.getLogger("dossiers.audit")
 
 
 class FrenchHelpFormatter(argparse.HelpFormatter):
@@ -76,6 +85,24 @@ def build_parser() -> FrenchParser:
         help="durée de conservation en jours (défaut : CQP_DOSSIERS_RETENTION_DAYS, sinon 180)",
     )
     _add_url(purge)
+    erase = commands.add_parser(
+        "erase", help="efface, à la demande d'une personne, ses dossiers et les conversations qu'ils désignent",
+        description="Efface tous les dossiers de ce courriel ou de ce téléphone (quelle que soit son écriture : "
+                    "« 06 12 34 56 78 », « +33612345678 »…) et les conversations enregistrées d'où ils viennent. "
+                    "Le contact n'est ni journalisé ni affiché.",
+        formatter_class=FrenchHelpFormatter,
+    )
+    erase.add_argument(
+        "--contact", required=True, metavar="COURRIEL|TÉLÉPHONE",
+        help="le contact donné dans les dossiers ; « - » le lit sur l'entrée standard (il n'apparaît alors ni "
+             "dans l'historique du terminal ni dans la liste des processus)",
+    )
+    erase.add_argument(
+        "--trackers-url", metavar="URL",
+        help="adresse SQLAlchemy du stockage des conversations de Rasa (défaut : CQP_TRACKER_URL, sinon "
+             "CQP_POSTGRES_*, sinon var/tracker.db)",
+    )
+    _add_url(erase)
     return parser
 
 
@@ -137,7 +164,9 @@ def run_list(store: Store, args: argparse.Namespace) -> int:
 def run_show(store: Store, args: argparse.Namespace) -> int:
     dossier = store.get(args.id)
     if dossier is None:
+        audit.info("consultation : aucun dossier %s", _id_shown(args.id))
         return _nothing(f"Aucun dossier avec l'identifiant {args.id}.")
+    audit.info("consultation du dossier %s", dossier.id)
     print(full_page(dossier))
     return 0
 
@@ -145,11 +174,21 @@ def run_show(store: Store, args: argparse.Namespace) -> int:
 def run_export(store: Store, args: argparse.Namespace) -> int:
     dossiers = store.find(**_filters(args))
     write = write_csv if args.format == "csv" else write_json
+    # The filters are dates, a département and an operator: nothing that names a person.
+    filters = ", ".join(f"{name}={value}" for name, value in _filters(args).items() if value is not None)
     with _output(args.output) as out:
+        # Logged once the destination is accepted, before a byte is written.
+        audit.info("export %s de %d dossier(s) vers %s (filtres : %s)", args.format, len(dossiers),
+                   "un fichier" if args.output else "la sortie standard", filters or "aucun")
         write(dossiers, out)
     if args.output:
         print(f"{len(dossiers)} dossier(s) exporté(s) dans {args.output}.", file=sys.stderr)
     return 0 if dossiers else _nothing("Aucun dossier ne correspond : l'export est vide.")
+
+
+def _id_shown(text: str) -> str:
+    # An unknown id is whatever was typed: shown only when it looks like an id.
+    return text if len(text) == 36 and all(ch in "0123456789abcdef-" for ch in text) else "(identifiant mal formé)"
 
 
 @contextmanager
@@ -157,8 +196,26 @@ def _output(path: Optional[str]) -> Iterator[TextIO]:
     if not path:
         yield sys.stdout
         return
-    # Readable by its owner only: an export holds contacts.
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    # Readable by its owner only, even when the file was there before: an export holds
+    # contacts. A symbolic link is refused rather than followed: it could send the export
+    # anywhere its author chose. O_NONBLOCK: a named pipe is refused instead of waited on.
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, 0o600)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise ValueError(f"« {path} » est un lien symbolique : indiquez le fichier lui-même.") from None
+        if error.errno == errno.ENXIO:
+            raise ValueError(f"« {path} » n'est pas un fichier ordinaire.") from None
+        raise
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise ValueError(f"« {path} » n'est pas un fichier ordinaire.")
+        os.set_blocking(descriptor, True)
+        os.fchmod(descriptor, 0o600)
+        os.ftruncate(descriptor, 0)
+    except BaseException:
+        os.close(descriptor)
+        raise
     with open(descriptor, "w", encoding="utf-8", newline="") as out:
         yield out
 
@@ -177,6 +234,22 @@ def run_purge(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
+def run_erase(store: Store, args: argparse.Namespace) -> int:
+    contact = sys.stdin.readline().strip() if args.contact == "-" else args.contact
+    found = store.find_contact(contact)
+    if not found:
+        audit.info("effacement à la demande d'une personne : aucun dossier pour ce contact")
+        return _nothing("Aucun dossier pour ce contact : rien n'a été effacé.")
+    # The conversations first: once the dossiers are gone, nothing names them any more.
+    # Run again after a failure, the same dossiers find the same conversations.
+    conversations = delete_conversations(args.trackers_url or tracker_url(), {c for _, c in found})
+    deleted = store.delete_many(d for d, _ in found)
+    audit.info("effacement à la demande d'une personne : %d dossier(s) (%s) et %d conversation(s) effacé(s)",
+               deleted, " ".join(d for d, _ in found), conversations)
+    print(f"{deleted} dossier(s) et {conversations} conversation(s) effacé(s).")
+    return 0
+
+
 COMMANDS: Dict[str, Callable[[Store, argparse.Namespace], int]] = {
     "migrate": run_migrate,
     "list": run_list,
@@ -184,6 +257,7 @@ COMMANDS: Dict[str, Callable[[Store, argparse.Namespace], int]] = {
     "export": run_export,
     "delete": run_delete,
     "purge": run_purge,
+    "erase": run_erase,
 }
 
 
@@ -192,4 +266,10 @@ if __name__ == "__main__":
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8")
+    # The package's own records only (what was consulted, exported, deleted: ids and
+    # counts), on stderr, where the container's log collects them; not SQLAlchemy's.
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s - %(message)s"))
+    logging.getLogger("dossiers").addHandler(handler)
+    logging.getLogger("dossiers").setLevel(logging.INFO)
     sys.exit(main())

@@ -19,6 +19,12 @@ DEPARTEMENTS = frozenset(
     [f"{n:02d}" for n in range(1, 96) if n != 20] + ["2A", "2B"] + [str(n) for n in range(971, 977)]
 )
 CONTACT_KINDS = ("email", "phone")
+# The keys of knowledge/data/profile.yml's statuses (a test keeps both lists equal): a
+# crafted `/inform{"status": …}` must not reach an advisor's dossier.
+STATUSES = ("salarie", "demandeur_emploi", "independant", "agent_public", "benevole", "jeune", "cadre")
+# The operator that reveals a recognised disability, health data (RGPD art. 9): a dossier
+# may name it only with the visitor's explicit consent to that question.
+HEALTH_OPERATORS = ("cap_emploi",)
 OPERATORS = ("france_travail", "apec", "cap_emploi", "mission_locale", "cep_regional", "employeur_public")
 ROUTES = ("formation", "vae")
 
@@ -46,6 +52,7 @@ FIELD_LABELS = {
     "rules_date": "date des règles",
     "consent_at": "date du consentement",
     "consent_version": "version du consentement",
+    "health_consent_at": "date du consentement à la question sur le handicap (RQTH)",
     "status": "statut",
     "target_number": "numéro de la certification",
     "target_title": "intitulé de la certification",
@@ -65,7 +72,6 @@ FIELD_LABELS = {
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 PHONE_SEPARATORS = re.compile(r"[\s.()-]")
-STATUS_KEY = re.compile(r"[a-z][a-z_]*")
 
 
 def _now() -> datetime:
@@ -86,6 +92,8 @@ class Dossier:
     rules_date: date
     consent_at: datetime
     consent_version: str
+    # Set only when the visitor agreed, separately, to answer the RQTH question (health data).
+    health_consent_at: Optional[datetime] = None
     # The visitor's situation, as the assistant understood it.
     status: Optional[str] = None
     target_number: Optional[str] = None
@@ -128,6 +136,9 @@ def _problems(d: Dossier) -> List[str]:
         value = getattr(d, name)
         if not isinstance(value, datetime) or value.utcoffset() is None:
             refuse(name, "une date et heure avec fuseau horaire est attendue")
+    if d.health_consent_at is not None and (not isinstance(d.health_consent_at, datetime)
+                                            or d.health_consent_at.utcoffset() is None):
+        refuse("health_consent_at", "une date et heure avec fuseau horaire est attendue")
     if not isinstance(d.rules_date, date) or isinstance(d.rules_date, datetime):
         refuse("rules_date", "une date (sans heure) est attendue")
 
@@ -147,8 +158,8 @@ def _problems(d: Dossier) -> List[str]:
         if isinstance(value, str) and len(value) > limit:
             refuse(name, f"{limit} caractères au plus")
 
-    if isinstance(d.status, str) and not STATUS_KEY.fullmatch(d.status):
-        refuse("status", "une clé en minuscules est attendue (par exemple salarie)")
+    if isinstance(d.status, str) and d.status not in STATUSES:
+        refuse("status", "un de " + ", ".join(STATUSES))
     if d.route is not None and d.route not in ROUTES:
         refuse("route", "formation ou vae")
     if d.experience_months is not None and not _is_duration(d.experience_months):
@@ -164,6 +175,9 @@ def _problems(d: Dossier) -> List[str]:
         refuse("contact", "adresse électronique invalide" if d.contact_kind == "email" else "numéro de téléphone invalide")
     if d.operator not in OPERATORS:
         refuse("operator", "un de " + ", ".join(OPERATORS))
+    elif d.operator in HEALTH_OPERATORS and d.health_consent_at is None:
+        refuse("operator", "cet opérateur révèle une donnée de santé : le consentement explicite à la question "
+                           "sur le handicap est requis")
     return problems
 
 
@@ -203,3 +217,17 @@ def _is_contact(kind: str, contact: str) -> bool:
         return EMAIL.fullmatch(contact) is not None
     digits = PHONE_SEPARATORS.sub("", contact)
     return re.fullmatch(r"\+?\d{9,15}", digits) is not None
+
+
+def contact_key(kind: str, contact: str) -> str:
+    """What two spellings of one contact share, so that an erasure request finds every
+    dossier of that person: an address in lower case; a number's digits, with +33 or 0033
+    read as the leading 0 (« +33 6 12 34 56 78 » is « 06.12.34.56.78 »)."""
+    text = contact.strip()
+    if kind == "email":
+        return text.casefold()
+    digits = PHONE_SEPARATORS.sub("", text)
+    for prefix in ("+33", "0033"):
+        if digits.startswith(prefix):
+            return "0" + digits[len(prefix):]
+    return digits

@@ -45,6 +45,7 @@ def full_page(d: Dossier) -> str:
         f"Reçu le : {_when(d.created_at)}",
         f"Conversation : {d.conversation_id}",
         f"Consentement : donné le {_when(d.consent_at)} (texte version {d.consent_version})",
+        f"Question sur le handicap (RQTH, donnée de santé) : {_health_consent(d)}",
         f"Règles appliquées : celles en vigueur le {d.rules_date:%d/%m/%Y}",
         "",
         "SITUATION DÉCRITE PAR LE VISITEUR",
@@ -77,6 +78,12 @@ def full_page(d: Dossier) -> str:
 
 def _when(moment: datetime) -> str:
     return f"{moment:%d/%m/%Y à %H:%M} (UTC)"
+
+
+def _health_consent(d: Dossier) -> str:
+    if d.health_consent_at is None:
+        return "non posée ou refusée, rien n'est enregistré"
+    return f"réponse acceptée explicitement le {_when(d.health_consent_at)}"
 
 
 def _labelled(key: Any, labels: Mapping[str, str]) -> str:

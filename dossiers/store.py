@@ -2,18 +2,21 @@
 from __future__ import annotations
 
 import logging
+import os
+import stat
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
-from typing import Iterator, List, Optional, Union
+from typing import Iterable, Iterator, List, Optional, Tuple, Union
 
 from alembic import command
 from alembic.config import Config
 from alembic.util import CommandError
 from sqlalchemy import create_engine, delete, insert, select
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
-from .model import FIELD_NAMES, Dossier
+from .model import FIELD_NAMES, Dossier, contact_key, contact_kind
 from .settings import checked_retention, database_url, retention_days
 from .table import dossier_table
 
@@ -40,6 +43,7 @@ class StorageError(RuntimeError):
 class Store:
     def __init__(self, url: Optional[str] = None):
         self.url = url or database_url()
+        _private_sqlite_file(self.url)
         with _storage_errors("ouvrir la base des dossiers"):
             self.engine = create_engine(
                 self.url,
@@ -130,6 +134,31 @@ class Store:
         log.info("%d dossier(s) supprimé(s) à la demande du visiteur", deleted)
         return deleted
 
+    def find_contact(self, contact: str) -> List[Tuple[str, str]]:
+        """(id, conversation id) of every dossier of this email or phone, however written.
+
+        Compared here rather than in SQL: the contact never reaches the database server,
+        whose log may quote a failed statement."""
+        kind = contact_kind(contact)
+        if kind is None:
+            raise ValueError("le contact donné n'est ni une adresse électronique ni un numéro de téléphone.")
+        key = contact_key(kind, contact)
+        c = dossier_table.c
+        query = select(c.id, c.conversation_id, c.contact).where(c.contact_kind == kind).order_by(c.created_at, c.id)
+        with _storage_errors("chercher les dossiers"), self.engine.connect() as connection:
+            rows = connection.execute(query).all()
+        return [(row.id, row.conversation_id) for row in rows if contact_key(kind, row.contact) == key]
+
+    def delete_many(self, dossier_ids: Iterable[str]) -> int:
+        ids = list(dossier_ids)
+        deleted = 0
+        with _storage_errors("supprimer les dossiers"), self.engine.begin() as connection:
+            for start in range(0, len(ids), 500):
+                query = delete(dossier_table).where(dossier_table.c.id.in_(ids[start:start + 500]))
+                deleted += connection.execute(query).rowcount
+        log.info("%d dossier(s) supprimé(s)", deleted)
+        return deleted
+
     def purge(self, retention_days: Optional[int] = None, now: Optional[datetime] = None) -> int:
         """Deletes the dossiers received more than `retention_days` days before `now`."""
         days = _retention(retention_days)
@@ -152,6 +181,32 @@ def alembic_config(url: str, connection=None) -> Config:
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     config.attributes["connection"] = connection
     return config
+
+
+def _private_sqlite_file(url: str) -> None:
+    """A SQLite file of dossiers is readable by its owner only (0600), created so before
+    SQLite opens it (SQLite then gives its journal the same mode); an existing file is
+    tightened. PostgreSQL keeps its own files."""
+    try:
+        parsed = make_url(url)
+    except (SQLAlchemyError, ValueError):
+        return  # create_engine will say what is wrong with the address
+    path = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not path or path == ":memory:" or path.startswith("file:"):
+        return
+    try:
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
+        try:
+            found = os.fstat(descriptor)
+            if stat.S_ISREG(found.st_mode) and found.st_mode & 0o077 and found.st_uid == os.geteuid():
+                os.fchmod(descriptor, 0o600)
+        finally:
+            os.close(descriptor)
+    except OSError as error:
+        raise StorageError(
+            f"Impossible d'ouvrir la base des dossiers ({type(error).__name__}). Vérifiez l'adresse de la base "
+            "(--url ou CQP_DOSSIERS_URL) et que son dossier existe."
+        ) from None
 
 
 def _retention(days: Optional[int]) -> int:

@@ -44,6 +44,7 @@ dossier_table = Table(
     Column("rules_date", Date, nullable=False),
     Column("consent_at", UTCDateTime(), nullable=False),
     Column("consent_version", Text, nullable=False),
+    Column("health_consent_at", UTCDateTime()),
     Column("status", Text),
     Column("target_number", Text),
     Column("target_title", Text),

@@ -7,6 +7,9 @@ export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 PYTHONPATH=. SQLALCHE
 mode=${1:-run}
 # The pages allowed to talk to the assistant from a browser (the demo page by default).
 export CQP_CORS_ORIGINS=${CQP_CORS_ORIGINS:-http://localhost:${DEMO_PORT:-8080},http://127.0.0.1:${DEMO_PORT:-8080}}
+# The action server answers only Rasa: a token drawn at each start, given to both
+# (endpoints.yml, bot/action_guard.py), so that no web page or other local program can run actions.
+export CQP_ACTION_TOKEN=${CQP_ACTION_TOKEN:-$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(48))')}
 mkdir -p var logs
 model=$(.venv/bin/python scripts/train.py)
 
@@ -20,7 +23,10 @@ for _ in $(seq 1 60); do
 done
 
 if [ "$mode" = shell ]; then
-  .venv/bin/rasa shell --model "$model" --endpoints endpoints.yml
+  # `rasa shell` also serves Rasa's stock REST channel, over the real conversations
+  # (var/tracker.db): on this machine only.
+  .venv/bin/rasa shell --model "$model" --endpoints endpoints.yml \
+    --interface 127.0.0.1 --port "${RASA_PORT:-5005}"
   exit
 fi
 .venv/bin/python scripts/serve_demo.py --port "${DEMO_PORT:-8080}" --rasa "http://localhost:${RASA_PORT:-5005}" \

@@ -12,9 +12,9 @@ database of their own, and use the methods below to kill, freeze or restart its 
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import json
 import os
-import secrets
 import shutil
 import signal
 import re
@@ -54,8 +54,9 @@ class StackSettings:
     # Which instance answered (X-Upstream): for the tests of this machine's stack only.
     debug_headers: bool = False
     # The stack on this machine stands for a site behind a load balancer: the load tester
-    # and the tests play many visitors from 127.0.0.1 by setting X-Forwarded-For.
-    trusted_proxies: str = "127.0.0.1/32"
+    # and the tests play many visitors from 127.0.0.1 by setting X-Forwarded-For. A real
+    # deployment must name its own (deploy/compose.yml and deploy/k8s refuse to start without).
+    trusted_proxies: str = os.environ.get("CQP_TRUSTED_PROXIES", "127.0.0.1/32")
     catalog: Optional[str] = None
 
     @property
@@ -93,12 +94,13 @@ class Stack:
         configured = os.environ.get("CQP_WIDGET_SECRET", "").strip()
         if configured:
             return configured
-        path = self.state / "widget_secret"
-        if not path.exists():
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(descriptor, "w") as handle:
-                handle.write(secrets.token_urlsafe(48))
-        return path.read_text().strip()
+        return _private_secret(self.state / "widget_secret")
+
+    def action_token(self) -> str:
+        """What Rasa shows the action servers (bot/action_guard.py); kept in the state folder so
+        that a part restarted later (the fault tests) gets the same one."""
+        configured = os.environ.get("CQP_ACTION_TOKEN", "").strip()
+        return configured or _private_secret(self.state / "action_token")
 
     def base_env(self) -> Dict[str, str]:
         env = {
@@ -121,13 +123,16 @@ class Stack:
             "CQP_REDIS_HOST": self.s.redis_host, "CQP_REDIS_PORT": self.s.redis_port,
             "CQP_REDIS_DB": self.s.redis_db, "CQP_REDIS_PASSWORD": os.environ.get("CQP_REDIS_PASSWORD", ""),
             "CQP_WIDGET_SECRET": self.widget_secret(), "CQP_CORS_ORIGINS": self.s.origins,
+            "CQP_ACTION_TOKEN": self.action_token(),
         }
 
     def actions_env(self) -> Dict[str, str]:
         # Bound to the loopback only: nothing but the internal proxy (and so Rasa) reaches them.
-        return {**self.base_env(), "SANIC_HOST": "127.0.0.1", "CQP_DOSSIERS_URL": self.postgres_url()}
+        return {**self.base_env(), "SANIC_HOST": "127.0.0.1", "CQP_DOSSIERS_URL": self.postgres_url(),
+                "CQP_ACTION_TOKEN": self.action_token()}
 
     def nginx_config(self) -> str:
+        check_trusted_proxies(self.s.trusted_proxies)
         template = (DEPLOY / "nginx" / "cqp.conf.template").read_text()
         servers = "\n".join(f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=10s;" for p in self.s.rasa_ports)
         actions = "\n".join(f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=2s;" for p in self.s.action_ports)
@@ -334,6 +339,31 @@ class Stack:
         return left
 
 
+def check_trusted_proxies(value: str) -> None:
+    """One address or range (nginx's set_real_ip_from), never a silent default: behind a load
+    balancer, a wrong one puts every visitor in one rate-limit bucket."""
+    try:
+        if not value.strip():
+            raise ValueError
+        ipaddress.ip_network(value.strip(), strict=False)
+    except ValueError:
+        raise ValueError(
+            f"CQP_TRUSTED_PROXIES doit être l'adresse ou la plage du répartiteur de charge devant nginx "
+            f"(reçu « {value} »). CQP_TRUSTED_PROXIES must be the address or range of the load balancer "
+            f"in front of nginx.") from None
+
+
+def _private_secret(path: Path) -> str:
+    """The secret of a file, created private when missing; a short or readable file stops here
+    (bot/channels/session_ids.py)."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from bot.channels.session_ids import private_secret
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return private_secret(path).decode()
+
+
 def fill_template(template: str, values: Dict[str, str]) -> str:
     """${CQP_...} placeholders, as envsubst fills them; nginx's own $variables stay."""
     def value(match: "re.Match[str]") -> str:
@@ -411,7 +441,7 @@ def main() -> int:
     if args.command == "up":
         try:
             stack.up()
-        except RuntimeError as error:  # a part that did not start: its log says why
+        except (RuntimeError, ValueError) as error:  # a part that did not start, or a setting refused
             print(f"La pile n'a pas démarré (tout est arrêté) : {error}", file=sys.stderr)
             return 1
         print(f"""La pile de production locale tourne (modèle {stack.model.name}) :

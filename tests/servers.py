@@ -24,6 +24,8 @@ ENV = {
     "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
     # The shipped catalog, whatever a developer has imported into var/.
     "CQP_CATALOG": str(ROOT / "knowledge" / "catalog" / "default.sqlite"),
+    # What the Rasa servers show the action servers, which answer nothing else (bot/action_guard.py).
+    "CQP_ACTION_TOKEN": secrets.token_urlsafe(48),
 }
 
 
@@ -90,6 +92,7 @@ def start_rasa_server(model: Path, action_port: int, workdir: Path) -> "tuple[Se
     endpoints = workdir / "endpoints.yml"
     endpoints.write_text(
         f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
+        "  headers:\n    Authorization: Bearer ${CQP_ACTION_TOKEN}\n"
         f'tracker_store:\n  type: bot.stores.erasable.ErasableSQLTrackerStore\n  dialect: "sqlite"\n  db: "{workdir / "tracker.db"}"\n'
     )
     server = Server(

@@ -133,7 +133,7 @@ def test_migrate_is_idempotent(store):
     store.migrate()
     with store.engine.connect() as connection:
         versions = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
-    assert versions == ["0001"]
+    assert versions == ["0002"]
     store.save(make_dossier())
     store.migrate()
     assert stored_count(store) == 1

@@ -199,7 +199,7 @@ def prequalify_through_faults(stack, visitor: Visitor, log: list) -> str:
     step("RNCP40557", "RNCP40557")
     step('/inform{"status": "demandeur_emploi"}', "")
     step("je voudrais parler à un conseiller", "Acceptez-vous")
-    step("/affirm", ui.QUESTIONS["disability"])
+    step("/affirm", ui.QUESTIONS["health_consent"])
     step("Non", ui.QUESTIONS["project"])
     step(PROJECT, ui.QUESTIONS["departement"])
     step("69003", ui.QUESTIONS["contact"])

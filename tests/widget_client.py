@@ -14,8 +14,8 @@ from tests import servers
 
 
 class WidgetClient:
-    def __init__(self, url: str, origin: str = servers.DEMO_ORIGIN):
-        self.url, self.origin = url, origin
+    def __init__(self, url: str, origin: str = servers.DEMO_ORIGIN, headers: Optional[Dict[str, str]] = None):
+        self.url, self.origin, self.headers = url, origin, headers or {}
         # websocket-client sends an Origin of its own unless told which one to send.
         self.sio = socketio.Client(reconnection=False, websocket_extra_options={"origin": origin})
         self.events: List[tuple] = []
@@ -34,7 +34,7 @@ class WidgetClient:
         return record
 
     def connect(self) -> None:
-        self.sio.connect(self.url, transports=["websocket"],
+        self.sio.connect(self.url, transports=["websocket"], headers=self.headers,
                          socketio_path="/socket.io", wait_timeout=10)
 
     def wait_for(self, name: str, after: int = 0, timeout: float = 60) -> Any:

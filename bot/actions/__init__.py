@@ -4,3 +4,6 @@
 below registers their actions.
 """
 from . import answer, catalog, decisions, fallback, inform, journey, menu, prequalification  # noqa: F401
+from . import last_resort
+
+last_resort.install()

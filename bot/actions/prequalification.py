@@ -25,9 +25,9 @@ from .conversation import latest_intent
 
 log = logging.getLogger(__name__)
 FORM = "prequalification_form"
-CONSENT_VERSION = "2026-11-26"  # the date of the privacy notice's wording (ui.PRIVACY_NOTICE)
+CONSENT_VERSION = "2026-12-02"  # the date of the privacy notice's wording (ui.PRIVACY_NOTICE)
 FIELDS = ("project", "departement", "contact", "availability")
-PERSONAL_SLOTS = ("consent", "disability", *FIELDS, "contact_kind", "dossier_id")
+PERSONAL_SLOTS = ("consent", "health_consent", "disability", *FIELDS, "contact_kind", "dossier_id")
 _store: Optional[dossiers.Store] = None
 
 
@@ -41,9 +41,23 @@ def store() -> dossiers.Store:
     return _store
 
 
-def orientation(tracker: Tracker) -> cep.Orientation:
+def known_status(tracker: Tracker) -> Optional[str]:
+    """The status only when it is one of knowledge/'s: `/inform{"status": …}` sets any text."""
     status = tracker.get_slot("status")
-    return cep.orientation(status if status in knowledge.base().statuses else None, tracker.get_slot("disability"))
+    return status if status in knowledge.base().statuses else None
+
+
+def declared_disability(tracker: Tracker) -> Optional[bool]:
+    """The RQTH answer, read only with the visitor's explicit consent to that question (health
+    data, RGPD art. 9). Refused, it counts as not declared; None while still to ask."""
+    consent = tracker.get_slot("health_consent")
+    if consent is None:
+        return None
+    return tracker.get_slot("disability") if consent is True else False
+
+
+def orientation(tracker: Tracker) -> cep.Orientation:
+    return cep.orientation(known_status(tracker), declared_disability(tracker))
 
 
 def operator_text(tracker: Tracker) -> str:
@@ -79,14 +93,31 @@ class ValidatePrequalificationForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_prequalification_form"
 
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+        # A status typed as a command (`/inform{"status": "anything"}`), before or during the
+        # form, is dropped here, so that the form asks it like any missing fact.
+        if tracker.get_slot("status") is None or known_status(tracker) is not None:
+            return await super().run(dispatcher, tracker, domain)
+        tracker.slots["status"] = None
+        return [SlotSet("status", None), *await super().run(dispatcher, tracker, domain)]
+
+    def validate_status(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                        domain: DomainDict) -> Dict[Text, Any]:
+        # The same value set during the form: rasa_sdk validates it again after run().
+        return {"status": value if value in knowledge.base().statuses else None}
+
     async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker,
                              domain: DomainDict) -> List[Text]:
         if tracker.get_slot("consent") is not True:
             return ["consent"]  # refused: filled, so the form ends and nothing else is asked
         # Consent first; then what the orientation and the advisor still miss. The facts
         # already known stay in the list, or rasa_sdk would drop the value just extracted.
-        known = [slot for slot in ("status", "disability", "contact_kind") if tracker.get_slot(slot) is not None]
-        return list(dict.fromkeys(["consent", *known, *orientation(tracker).missing, *FIELDS]))
+        known = [slot for slot in ("status", "health_consent", "disability", "contact_kind")
+                 if tracker.get_slot(slot) is not None]
+        # The RQTH question only after its own consent; refused, it is skipped.
+        missing = ["health_consent" if slot == "disability" and tracker.get_slot("health_consent") is None else slot
+                   for slot in orientation(tracker).missing]
+        return list(dict.fromkeys(["consent", *known, *missing, *FIELDS]))
 
     def _asked(self, tracker: Tracker, slot: str) -> bool:
         return tracker.get_slot("requested_slot") == slot
@@ -102,8 +133,19 @@ class ValidatePrequalificationForm(FormValidationAction):
         dispatcher.utter_message(text=ui.INVALID["consent"])
         return {"consent": None}
 
+    async def extract_health_consent(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        if not self._asked(tracker, "health_consent"):
+            return {}
+        intent = latest_intent(tracker)
+        if intent == "affirm":
+            return {"health_consent": True}
+        if intent in ("deny", "dont_know"):
+            return {"health_consent": False}
+        dispatcher.utter_message(text=ui.INVALID["health_consent"])
+        return {"health_consent": None}
+
     async def extract_disability(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        if not self._asked(tracker, "disability"):
+        if not self._asked(tracker, "disability") or tracker.get_slot("health_consent") is not True:
             return {}
         intent = latest_intent(tracker)
         if intent in ("affirm", "deny", "dont_know"):
@@ -158,6 +200,10 @@ def _ask_action(slot: str) -> type:
                 dispatcher.utter_message(text=ui.PRIVACY_NOTICE.format(days=retention_days()),
                                          buttons=[render.intent_button(ui.CONSENT_YES, "affirm"),
                                                   render.intent_button(ui.CONSENT_NO, "deny")])
+            elif slot == "health_consent":
+                dispatcher.utter_message(text=ui.QUESTIONS[slot],
+                                         buttons=[render.intent_button(ui.HEALTH_CONSENT_YES, "affirm"),
+                                                  render.intent_button(ui.HEALTH_CONSENT_NO, "deny")])
             elif slot == "disability":
                 dispatcher.utter_message(text=ui.QUESTIONS[slot],
                                          buttons=[render.intent_button(t, i) for t, i in ui.DISABILITY_CHOICES])
@@ -169,16 +215,16 @@ def _ask_action(slot: str) -> type:
     return Ask
 
 
-ASK_ACTIONS = [_ask_action(slot) for slot in ("consent", "disability", *FIELDS)]
+ASK_ACTIONS = [_ask_action(slot) for slot in ("consent", "health_consent", "disability", *FIELDS)]
 
 
 def summary_text(tracker: Tracker) -> str:
     found = orientation(tracker)
     fiche = fiches.fiche_of(tracker)
     lines = [ui.SUMMARY]
-    status = tracker.get_slot("status")
+    status = known_status(tracker)
     if status:
-        lines.append(f"• Situation : {knowledge.status_label(status) or status}")
+        lines.append(f"• Situation : {knowledge.status_label(status)}")
     if fiche:
         lines.append(f"• Certification visée : {fiche.number} « {fiche.title} »")
     for field in FIELDS:
@@ -221,9 +267,11 @@ def dossier_of(tracker: Tracker) -> dossiers.Dossier:
     found = orientation(tracker)
     fiche = fiches.fiche_of(tracker)
     route = tracker.get_slot("route")
+    now = datetime.now(timezone.utc)
     return dossiers.Dossier(
-        conversation_id=tracker.sender_id, rules_date=knowledge.today(), consent_at=datetime.now(timezone.utc),
-        consent_version=CONSENT_VERSION, status=tracker.get_slot("status"),
+        conversation_id=tracker.sender_id, rules_date=knowledge.today(), consent_at=now,
+        consent_version=CONSENT_VERSION, health_consent_at=now if tracker.get_slot("health_consent") is True else None,
+        status=known_status(tracker),
         target_number=fiche.number if fiche else None, target_title=fiche.title if fiche else None,
         branch=fiche.branch.label if fiche and fiche.branch else None, route=route if route in rules.ROUTES else None,
         experience_months=tracker.get_slot("experience_months"), financing=None, outcomes=outcomes(tracker),

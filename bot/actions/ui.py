@@ -101,21 +101,33 @@ PRIVACY_NOTICE = (
     "votre département, un moyen de vous contacter et vos disponibilités. Pourquoi : pour orienter votre dossier "
     "vers le bon conseiller. Qui le voit : les conseillers CEP qui reçoivent les dossiers. Combien de temps : "
     "{days} jours au plus, puis il est effacé. À tout moment, écrivez « supprimez mes données » : j'efface votre "
-    "dossier et notre conversation.\n\nAcceptez-vous que je prépare ce dossier ?")
+    "dossier et notre conversation.\n\nUne reconnaissance de handicap (RQTH) est une donnée de santé : je ne vous "
+    "poserai la question qu'à part, avec votre accord, et vous pourrez la passer.\n\n"
+    "Acceptez-vous que je prépare ce dossier ?")
 CONSENT_YES = "J'accepte"
 CONSENT_NO = "Non merci"
 REFUSED = "D'accord, je n'enregistre rien. Voici à qui vous adresser :"
 QUESTIONS = {
-    "disability": "Avez-vous une reconnaissance de handicap (RQTH) ? Elle change seulement l'interlocuteur à qui je vous adresse.",
+    # Health data (RGPD art. 9): its own explicit consent, asked apart from the dossier's.
+    "health_consent": ("Une question facultative porte sur une éventuelle reconnaissance de handicap (RQTH) : c'est "
+                       "une donnée de santé (RGPD, article 9). Votre réponse servirait seulement à choisir votre "
+                       "conseiller (Cap emploi accompagne les personnes handicapées) et figurerait dans votre dossier. "
+                       "Sans votre accord, je passe à la suite sans rien noter. Acceptez-vous que je vous pose cette "
+                       "question ?"),
+    "disability": "Avez-vous une reconnaissance de handicap (RQTH) ?",
     "project": "Décrivez votre projet en une ou deux phrases (par exemple : « devenir soudeur par la VAE après 5 ans en atelier »).",
     "departement": "Dans quel département habitez-vous ? Son numéro (par exemple 69, 2A ou 974) ou votre code postal.",
     "contact": "Comment le conseiller peut-il vous joindre ? Une adresse électronique ou un numéro de téléphone.",
     "availability": "Quand êtes-vous disponible pour un rendez-vous ? (par exemple : « le mardi matin » ou « après 17 h »)",
 }
+HEALTH_CONSENT_YES = "J'accepte de répondre"
+HEALTH_CONSENT_NO = "Non, je passe"
 DISABILITY_CHOICES = (("Oui", "affirm"), ("Non", "deny"), ("Je préfère ne pas répondre", "dont_know"))
 INVALID = {
     "consent": f"Pour continuer, répondez par « {CONSENT_YES} » ou « {CONSENT_NO} », s'il vous plaît "
                "(« annuler » pour arrêter et revenir à vos questions).",
+    "health_consent": f"Répondez par « {HEALTH_CONSENT_YES} » ou « {HEALTH_CONSENT_NO} », s'il vous plaît "
+                      "(« annuler » pour arrêter).",
     "disability": "Répondez par « Oui », « Non » ou « Je préfère ne pas répondre », s'il vous plaît "
                   "(« annuler » pour arrêter).",
     "project": "Votre projet en une ou deux phrases, s'il vous plaît (entre 10 et 1 000 caractères).",
@@ -135,3 +147,6 @@ ERASED = "C'est fait : j'ai effacé votre dossier et notre conversation. Vous po
 NOTHING_TO_ERASE = "C'est fait : notre conversation est effacée. Je n'avais aucun dossier à votre nom."
 NOT_ERASED = "Je n'ai pas pu effacer votre dossier : notre base de données ne répond pas. Réessayez dans quelques minutes."
 OFFER_DOSSIER = "dossier"
+# Any action that fails (bot/actions/last_resort.py): the visitor can go on at once.
+ACTION_FAILED = ("Désolé, une erreur m'a empêché de traiter votre message. Reformulez-le ou posez une autre "
+                 "question ; pour parler à un conseiller, écrivez « parler à un conseiller ».")

@@ -11,7 +11,9 @@ into any conversation it names, and logs the visitor's message when a turn fails
   "recipient_id" carries the new id; a forged or altered one gets a 403. Without it (the
   embedded set-up, bound to this machine), a client names its own ids, except the `w-`
   ones of the widget;
-- answers empty, over-long and flooding messages in French without running the assistant;
+- answers empty, over-long and flooding messages in French without running the assistant,
+  and limits the messages and the new conversations of each client address
+  (bot/channels/limits.py: a request without "sender" opens a conversation each time);
 - when a turn fails (tracker store or lock store down), answers 503 with a French message,
   and logs only the kind of error.
 """
@@ -28,6 +30,7 @@ from sanic.request import Request
 
 from . import messages
 from .inputs import FloodGate, check_text, domain_intents
+from .limits import AddressLimits
 from .session_ids import SENDER_PREFIX, SessionIds, load_secret
 
 logger = logging.getLogger(__name__)
@@ -48,17 +51,22 @@ class CheckedRestInput(InputChannel):
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
         credentials = credentials or {}
-        return cls(signed_ids=bool(credentials.get("signed_ids", False)))
+        return cls(signed_ids=bool(credentials.get("signed_ids", False)),
+                   limits=AddressLimits.from_credentials(credentials))
 
-    def __init__(self, signed_ids: bool = False, secret: Optional[bytes] = None):
+    def __init__(self, signed_ids: bool = False, secret: Optional[bytes] = None,
+                 limits: Optional[AddressLimits] = None):
         self.signed_ids = signed_ids
         self.ids = SessionIds(secret or load_secret()) if signed_ids else None
         self.flood = FloodGate()
+        self.limits = limits or AddressLimits()
 
-    def _conversation(self, claimed: Any) -> "tuple[Optional[str], Optional[str], Any]":
+    def _conversation(self, claimed: Any, address: str) -> "tuple[Optional[str], Optional[str], Any]":
         """(tracker sender, id to give back, error response) for the body's "sender"."""
         if self.ids is not None:
             if claimed is None or claimed == "":
+                if not self.limits.allow_conversation(address):
+                    return None, None, _error(429, "trop_de_conversations", messages.TOO_MANY_CONVERSATIONS)
                 issued = self.ids.issue()
                 return self.ids.sender_of(issued), issued, None
             sender = self.ids.sender_of(claimed)
@@ -85,7 +93,8 @@ class CheckedRestInput(InputChannel):
             if (not isinstance(body, dict) or not isinstance(body.get("message", ""), str)
                     or not isinstance(body.get("sender", ""), (str, type(None)))):
                 return _error(400, "requete_invalide", messages.BAD_REQUEST)
-            sender, given_id, refused = self._conversation(body.get("sender"))
+            address = self.limits.address(request.ip, request.headers)
+            sender, given_id, refused = self._conversation(body.get("sender"), address)
             if refused is not None:
                 return refused
 
@@ -95,6 +104,8 @@ class CheckedRestInput(InputChannel):
             checked = check_text(body.get("message"), domain_intents(request.app))
             if checked.refusal:
                 return answer(checked.refusal)
+            if not self.limits.allow_message(address):
+                return _error(429, "trop_de_requetes", messages.ADDRESS_BUSY)
             if not self.flood.allow(sender):
                 return answer(messages.TOO_FAST)
             collector = CollectingOutputChannel()

@@ -12,6 +12,7 @@ import hmac
 import os
 import re
 import secrets
+import stat
 from pathlib import Path
 from typing import Optional
 
@@ -20,23 +21,61 @@ SECRET_VARIABLE = "CQP_WIDGET_SECRET"
 # `make run` does not cut every visitor's conversation (deploy/ sets the variable instead).
 DEFAULT_SECRET_FILE = Path(__file__).resolve().parents[2] / "var" / "widget_secret"
 SENDER_PREFIX = "w-"
+MIN_SECRET_BYTES = 32
 _SHAPE = re.compile(r"^[A-Za-z0-9_-]{24}\.[A-Za-z0-9_-]{22}$")
 
 
-def load_secret(secret_file: Path = DEFAULT_SECRET_FILE) -> bytes:
+class SecretError(ValueError):
+    """A secret that would not protect anything: the server stops rather than start with it."""
+
+
+def load_secret(secret_file: Optional[Path] = None) -> bytes:
     configured = os.environ.get(SECRET_VARIABLE, "").strip()
     if configured:
-        if len(configured) < 32:
-            raise ValueError(f"{SECRET_VARIABLE} doit contenir au moins 32 caractères.")
+        if len(configured.encode()) < MIN_SECRET_BYTES:
+            raise SecretError(f"{SECRET_VARIABLE} doit contenir au moins {MIN_SECRET_BYTES} caractères "
+                              f"({SECRET_VARIABLE} must be at least {MIN_SECRET_BYTES} characters long).")
         return configured.encode()
-    if secret_file.exists():
-        return secret_file.read_bytes().strip()
-    secret_file.parent.mkdir(parents=True, exist_ok=True)
+    return private_secret(secret_file or DEFAULT_SECRET_FILE)
+
+
+def private_secret(path: Path) -> bytes:
+    """The secret kept in `path`, created (random, mode 0600) when the file does not exist.
+
+    An existing file must hold at least 32 bytes and be readable by its owner only: an empty
+    file made an empty HMAC key, with which anybody can sign conversation ids."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Created private from the start: a secret readable by others is no secret.
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    except FileExistsError:
+        return read_private_secret(path)
     secret = secrets.token_urlsafe(48).encode()
-    # Created private from the start: a secret readable by others is no secret.
-    descriptor = os.open(secret_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "wb") as handle:
         handle.write(secret)
+    return secret
+
+
+def read_private_secret(path: Path) -> bytes:
+    """The secret of an existing file, or SecretError saying what to do."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError as error:
+        raise SecretError(f"Fichier secret illisible : {path} ({error.strerror}). "
+                          f"Secret file cannot be read: {path}.") from None
+    with os.fdopen(descriptor, "rb") as handle:
+        mode = os.fstat(handle.fileno()).st_mode
+        secret = handle.read().strip()
+    if not stat.S_ISREG(mode) or mode & 0o077:
+        raise SecretError(f"Le fichier secret {path} est lisible par d'autres que son propriétaire : "
+                          f"faites `chmod 600 {path}`. "
+                          f"Secret file {path} must be readable by its owner only (mode 0600).")
+    if len(secret) < MIN_SECRET_BYTES:
+        raise SecretError(f"Le fichier secret {path} contient moins de {MIN_SECRET_BYTES} octets : supprimez-le "
+                          f"(un nouveau sera créé) ou mettez-y une clé aléatoire. "
+                          f"Secret file {path} holds fewer than {MIN_SECRET_BYTES} bytes: delete it (a new one is "
+                          f"created) or write a random key into it.")
     return secret
 
 

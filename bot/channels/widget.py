@@ -11,7 +11,8 @@ cuts every answer into one message per paragraph. This one:
 - passes on an answer's « En savoir plus » details (a custom part `{"details": {...}}`), checked
   (strings only, http(s) addresses only, sizes capped), attached to the message they follow;
 - refuses empty, oversized, malformed or flooding messages with a clear French answer, before
-  the NLU (bot/channels/inputs.py).
+  the NLU (bot/channels/inputs.py), and limits the messages and the new conversations of each
+  client address, whatever the number of its sockets (bot/channels/limits.py).
 """
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ from socketio import AsyncServer
 
 from . import messages
 from .inputs import FloodGate, check_text, domain_intents
+from .limits import AddressLimits
 from .messages import MAX_MESSAGE_CHARS  # noqa: F401  (the tests read the limit here)
 from .session_ids import SessionIds, load_secret
 
@@ -188,15 +190,18 @@ class WidgetChannel(InputChannel):
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
         credentials = credentials or {}
-        return cls(credentials.get("socketio_path", "/socket.io"))
+        return cls(credentials.get("socketio_path", "/socket.io"), limits=AddressLimits.from_credentials(credentials))
 
-    def __init__(self, socketio_path: Text = "/socket.io", secret: Optional[bytes] = None):
+    def __init__(self, socketio_path: Text = "/socket.io", secret: Optional[bytes] = None,
+                 limits: Optional[AddressLimits] = None):
         self.socketio_path = socketio_path
         self.ids = SessionIds(secret or load_secret())
         self.sio: Optional[AsyncServer] = None
         self.flood = FloodGate()
         # Per connection as well: nginx sees a websocket as one request, whatever it carries.
         self.per_socket = FloodGate(limit=30, seconds=20.0)
+        # And per client address: one address may hold many sockets.
+        self.limits = limits or AddressLimits()
         self._app: Any = None
 
     def get_output_channel(self) -> Optional[OutputChannel]:
@@ -233,21 +238,37 @@ class WidgetChannel(InputChannel):
             request = environ.get("sanic.request")
             if request is not None:
                 self._app = request.app
+            address = self.limits.address(getattr(request, "ip", None), getattr(request, "headers", {}))
+            await sio.save_session(sid, {"address": address})
             return True
+
+        async def refuse_session(sid: Text, text: str) -> None:
+            # Said in the conversation's window, then the socket is closed: the widget offers to
+            # reconnect, and the visitor's typed text stays in its input.
+            await sio.emit("bot_uttered", {"text": text}, room=sid)
+            await sio.disconnect(sid)
 
         @sio.on("session_request")
         async def session_request(sid: Text, data: Any) -> None:
             if not self.per_socket.allow(sid):  # one socket cannot open conversations without end
                 await sio.emit("widget_error", {"reason": "flood"}, room=sid)
                 return
+            session = await sio.get_session(sid)
+            address = session.get("address", "inconnue")
+            if not self.limits.allow_message(address):  # each request reads a conversation
+                await refuse_session(sid, messages.ADDRESS_BUSY)
+                return
             claimed = data.get("session_id") if isinstance(data, dict) else None
             sender = self.ids.sender_of(claimed)
+            if sender is None and not self.limits.allow_conversation(address):
+                await refuse_session(sid, messages.TOO_MANY_CONVERSATIONS)
+                return
             session_id = claimed if sender else self.ids.issue()
             sender = sender or self.ids.sender_of(session_id)
-            previous = (await sio.get_session(sid)).get("sender")
+            previous = session.get("sender")
             if previous and previous != sender:  # « nouvelle conversation » in an open tab
                 await sio.leave_room(sid, previous)
-            await sio.save_session(sid, {"sender": sender})
+            await sio.save_session(sid, {**session, "sender": sender})
             await sio.enter_room(sid, sender)
             await sio.emit("session_confirm", session_id, room=sid)
             try:
@@ -264,7 +285,8 @@ class WidgetChannel(InputChannel):
 
         @sio.on("user_uttered")
         async def handle_message(sid: Text, data: Any) -> None:
-            sender = (await sio.get_session(sid)).get("sender")
+            session = await sio.get_session(sid)
+            sender = session.get("sender")
             if not sender:
                 await sio.emit("widget_error", {"reason": "session"}, room=sid)
                 return
@@ -274,6 +296,9 @@ class WidgetChannel(InputChannel):
                 return
             if not self.flood.allow(sender) or not self.per_socket.allow(sid):
                 await answer_directly(sender, messages.TOO_FAST)
+                return
+            if not self.limits.allow_message(session.get("address", "inconnue")):
+                await answer_directly(sender, messages.ADDRESS_BUSY)
                 return
             text = checked.text
             title = data.get("title")

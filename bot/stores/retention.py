@@ -7,39 +7,20 @@ with the dossiers' purge, once a day in every set-up.
 """
 from __future__ import annotations
 
-import os
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from typing import Optional
 
 import sqlalchemy as sa
 
-from dossiers.settings import days_setting
+# One definition of where the conversations are, shared with `python -m dossiers erase`.
+from dossiers.settings import DEFAULT_TRACKER_DB, days_setting, tracker_url  # noqa: F401
 
 RETENTION_VARIABLE = "CQP_CONVERSATIONS_RETENTION_DAYS"
 DEFAULT_RETENTION_DAYS = 30
-# The embedded set-up's tracker store (endpoints.yml), relative to the repository.
-DEFAULT_TRACKER_DB = Path(__file__).resolve().parents[2] / "var" / "tracker.db"
 
 
 def retention_days() -> int:
     return days_setting(RETENTION_VARIABLE, DEFAULT_RETENTION_DAYS)
-
-
-def tracker_url() -> str:
-    """CQP_TRACKER_URL when set; else the production tracker store when CQP_POSTGRES_HOST is
-    set (deploy/endpoints.yml); else the embedded SQLite file."""
-    explicit = os.environ.get("CQP_TRACKER_URL", "").strip()
-    if explicit:
-        return explicit
-    host = os.environ.get("CQP_POSTGRES_HOST", "").strip()
-    if not host:
-        return f"sqlite:///{DEFAULT_TRACKER_DB}"
-    return str(sa.engine.URL.create(
-        "postgresql+psycopg2", username=os.environ.get("CQP_POSTGRES_USER") or None,
-        password=os.environ.get("CQP_POSTGRES_PASSWORD") or None, host=host,
-        port=int(os.environ.get("CQP_POSTGRES_PORT") or 5432), database=os.environ.get("CQP_POSTGRES_DB") or None,
-    ))
 
 
 def purge_conversations(url: str, days: Optional[int] = None, now: Optional[datetime] = None) -> int:

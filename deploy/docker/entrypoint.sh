@@ -20,12 +20,16 @@ case "$role" in
   rasa)
     : "${CQP_WIDGET_SECRET:?CQP_WIDGET_SECRET manque : la clé qui signe les conversations (au moins 32 caractères, la même sur chaque serveur Rasa).}"
     : "${CQP_CORS_ORIGINS:?CQP_CORS_ORIGINS manque : les sites autorisés à ouvrir la fenêtre de discussion, séparés par des virgules.}"
+    : "${CQP_ACTION_TOKEN:?CQP_ACTION_TOKEN manque : le jeton que Rasa présente aux serveurs d’actions (au moins 32 caractères, le même partout).}"
     # One --cors argument per origin, as scripts/run.sh and scripts/stack.py pass them.
     IFS=',' read -r -a origins <<< "${CQP_CORS_ORIGINS// /}"
     exec rasa run --model models --endpoints deploy/endpoints.yml --credentials deploy/credentials.yml \
       --interface 0.0.0.0 --port "${RASA_PORT:-5005}" --cors "${origins[@]}" "$@"
     ;;
   actions)
+    # It answers only requests with this token (bot/action_guard.py, loaded through
+    # rasa_sdk_plugins/), and stops at start-up without one.
+    : "${CQP_ACTION_TOKEN:?CQP_ACTION_TOKEN manque : le jeton que Rasa présente aux serveurs d’actions (au moins 32 caractères, le même partout).}"
     # rasa_sdk reads its address from SANIC_HOST.
     export SANIC_HOST="${SANIC_HOST:-0.0.0.0}"
     exec rasa run actions --actions bot.actions --port "${ACTIONS_PORT:-5055}" "$@"
