@@ -50,15 +50,20 @@ _MARK = "_cqp_resilience"
 _APOLOGISED = "_cqp_apologised"
 
 
-def action_timeout() -> float:
-    raw = os.environ.get(TIMEOUT_VARIABLE, "").strip()
+def _positive_setting(variable: str, default, kind, unit: str):
+    """A positive number from the environment; a wrong value stops the start and names the variable."""
+    raw = os.environ.get(variable, "").strip()
     try:
-        seconds = float(raw) if raw else DEFAULT_TIMEOUT_SECONDS
+        value = kind(raw) if raw else default
     except ValueError:
-        raise ValueError(f"{TIMEOUT_VARIABLE} doit être un nombre de secondes (reçu « {raw} »).") from None
-    if seconds <= 0:
-        raise ValueError(f"{TIMEOUT_VARIABLE} doit être positif.")
-    return seconds
+        raise ValueError(f"{variable} doit être un nombre {unit} (reçu « {raw} »).") from None
+    if value <= 0:
+        raise ValueError(f"{variable} doit être positif.")
+    return value
+
+
+def action_timeout() -> float:
+    return _positive_setting(TIMEOUT_VARIABLE, DEFAULT_TIMEOUT_SECONDS, float, "de secondes")
 
 
 async def apologise_once(output_channel, recipient_id: str) -> None:
@@ -77,14 +82,7 @@ class TrackerStoreUnavailable(RuntimeError):
 
 
 def max_messages_per_session() -> int:
-    raw = os.environ.get(MAX_MESSAGES_VARIABLE, "").strip()
-    try:
-        limit = int(raw) if raw else DEFAULT_MAX_MESSAGES
-    except ValueError:
-        raise ValueError(f"{MAX_MESSAGES_VARIABLE} doit être un nombre entier de messages (reçu « {raw} »).") from None
-    if limit <= 0:
-        raise ValueError(f"{MAX_MESSAGES_VARIABLE} doit être positif.")
-    return limit
+    return _positive_setting(MAX_MESSAGES_VARIABLE, DEFAULT_MAX_MESSAGES, int, "entier de messages")
 
 
 def messages_in_session(events) -> int:
