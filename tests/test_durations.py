@@ -54,8 +54,28 @@ def test_hostile_or_absurd_input_is_refused_with_a_reason(text):
     assert duration.precision == Precision.INVALID and not duration.usable and duration.problem
 
 
-def test_a_range_is_not_summed():
-    assert parse("de 3 à 5 ans", ON).months == 60
+@pytest.mark.parametrize("text, low, high", [("de 3 à 5 ans", 36, 60), ("entre 2 et 3 ans", 24, 36), ("2-3 ans", 24, 36)])
+def test_a_range_is_neither_summed_nor_taken_for_a_figure(text, low, high):
+    duration = parse(text, ON)
+    assert (duration.months, duration.high, duration.precision) == (low, high, Precision.RANGE)
+    assert not duration.usable and "fourchette" in duration.problem
+
+
+@pytest.mark.parametrize(
+    "text, months, precision",
+    [
+        ("dix-huit mois", 18, Precision.EXACT),
+        ("vingt-cinq ans", 300, Precision.EXACT),
+        ("trente-deux mois", 32, Precision.EXACT),
+        ("presque 2 ans", 24, Precision.AT_MOST),
+        ("bientôt 2 ans", 24, Precision.AT_MOST),
+        ("depuis janvier 2024", 34, Precision.ABOUT),
+        ("3 ans dont 1 an en CDD", 36, Precision.EXACT),
+    ],
+)
+def test_the_misreadings_of_issue_16(text, months, precision):
+    duration = parse(text, ON)
+    assert (duration.months, duration.precision) == (months, precision) and duration.usable
 
 
 @settings(max_examples=300, derandomize=True)
@@ -63,7 +83,8 @@ def test_a_range_is_not_summed():
 def test_any_text_gives_a_defined_result(text):
     duration = parse(text, ON)
     assert duration.precision in Precision
-    assert duration.usable == (duration.months is not None and 0 <= duration.months <= 720)
+    assert duration.usable == (duration.months is not None and 0 <= duration.months <= 720
+                               and duration.precision != Precision.RANGE)
 
 
 @pytest.mark.parametrize("months, words", [(18, "1 an et 6 mois"), (24, "2 ans"), (6, "6 mois"), (0, "0 mois")])
