@@ -297,11 +297,11 @@ def test_a_database_failure_is_told_in_plain_french_and_nothing_is_confirmed(mon
 
 
 def test_departements_as_people_write_them():
-    from bot.actions.prequalification import departement_of
+    from knowledge.reading import read_departement
 
     cases = {"69": "69", "69003": "69", "2a": "2A", "20000": "2A", "20200": "2B", "974": "974", "97400": "974",
              "j'habite dans le 5": "05", "Mars": None, "99": None, "20": None, "": None}
-    assert {text: departement_of(text) for text in cases} == cases
+    assert {text: read_departement(text).departement for text in cases} == cases
 
 
 @pytest.mark.parametrize("entities", [{"faq_entry": "nulle_part"}, {"faq_topic": "../../etc"}, {"faq_entry": "x" * 200}])

@@ -2,7 +2,6 @@
 CQPs a few at a time. Facts come from knowledge.catalog, what they change from knowledge.rules."""
 from __future__ import annotations
 
-import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -93,7 +92,7 @@ def fiche_text(fiche: Certification, all_blocs: bool) -> str:
 
 def fiche_message(fiche: Certification, tracker: Tracker) -> Dict[str, Any]:
     notes = rules.fiche_notes(profile_for(fiche), knowledge.today())
-    parts = [fiche_text(fiche, all_blocs="bloc" in (tracker.latest_message.get("text") or "").lower())]
+    parts = [fiche_text(fiche, all_blocs=search.asks_for_blocs(tracker.latest_message.get("text") or ""))]
     meaning = [*notes.reasons[1:], *notes.alternatives]  # the first reason repeats the registration
     if meaning:
         parts.append(ui.WHAT_IT_MEANS + "\n" + "\n".join(f"• {line}" for line in meaning))
@@ -113,9 +112,6 @@ def choices_message(header: str, result: SearchResult) -> Dict[str, Any]:
     return render.message(header, buttons)
 
 
-CATALOG_WORDS = re.compile(r"\b(cqp[mi]?|certificats?|certifications?|rncp\s*\d+|rs\s*\d+)\b", re.IGNORECASE)
-
-
 def looks_like_a_lookup(tracker: Tracker) -> bool:
     """A message the NLU was unsure of, but that names a certification: a fiche number, or
     « CQP … » words the catalog clearly recognises. A question that only mentions « un CQP »
@@ -123,7 +119,7 @@ def looks_like_a_lookup(tracker: Tracker) -> bool:
     text = tracker.latest_message.get("text") or ""
     if search.numbers_in(text)[0]:
         return True
-    if not CATALOG_WORDS.search(text):
+    if not search.names_a_certification(text):
         return False
     query = query_of(tracker)
     result = catalog().search(query, knowledge.today()) if query else None

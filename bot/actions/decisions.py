@@ -5,20 +5,21 @@ from abc import abstractmethod
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import ActionExecutionRejected, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 import knowledge
-from knowledge import durations, rules
-from knowledge.french import date_in_words, fold
+from knowledge import rules
+from knowledge.french import date_in_words
 from knowledge.model import Decision
+from knowledge.reading import DurationReading, Precision, read_experience, read_route
 
-from . import catalog as fiches, render, ui
+from . import catalog as fiches, render, retries, ui
+from .conversation import latest_intent
 
 DECIDE = {"vae": rules.vae, "cpf": rules.cpf, "financing": rules.financing}
 FORM_QUESTION = {form: question for question, (form, _, _) in ui.CHECKS.items()}
-NO_EXPERIENCE = {"aucune", "aucun", "rien", "zero", "0", "pas d experience", "jamais"}
 
 
 def profile_of(tracker: Tracker) -> rules.Profile:
@@ -59,6 +60,9 @@ def decision_message(question: str, decision: Decision, journey_step: Optional[f
         parts.append(ui.WHY + "\n" + "\n".join(f"• {r}" for r in decision.reasons))
     if decision.alternatives:
         parts.append(ui.OTHERWISE + "\n" + "\n".join(f"• {a}" for a in decision.alternatives))
+    if decision.missing:
+        # A question the visitor passed: the decision says what it still depends on.
+        parts.append(ui.STILL_TO_CHECK + "\n" + "\n".join(f"• {fact.question}" for fact in decision.missing))
     if decision.check_with:
         parts.append(ui.CHECK_WITH.format(who=decision.check_with))
     if decision.sources:
@@ -88,7 +92,7 @@ def say_decision(dispatcher: CollectingDispatcher, tracker: Tracker, question: s
     return [SlotSet("pending_offer", ui.OFFER_ADVISOR)]
 
 
-def months_from(tracker: Tracker, whole_text: bool) -> Optional[durations.Duration]:
+def months_from(tracker: Tracker, whole_text: bool) -> Optional[DurationReading]:
     """The experience the latest message gives: its duration entity, or the whole text when asked."""
     entity = next(tracker.get_latest_entity_values("experience_duration"), None)
     whole = tracker.latest_message.get("text") if whole_text else None
@@ -96,12 +100,24 @@ def months_from(tracker: Tracker, whole_text: bool) -> Optional[durations.Durati
     # extractor may keep « ans » and drop « 1000 »).
     found = None
     for text in dict.fromkeys(t for t in (entity, whole) if t):
-        if " ".join(fold(text).replace("'", " ").split()) in NO_EXPERIENCE:
-            return durations.Duration(0.0, durations.Precision.EXACT)
-        found = durations.parse(text, knowledge.today())
-        if found.usable:
+        found = read_experience(text, knowledge.today())
+        if decidable(found):
             return found
     return found
+
+
+def decidable(reading: DurationReading) -> bool:
+    """A figure a decision can use as it is: exact, a bound, or « environ » (then said back).
+    A range or a vague answer is asked again, since the decision may turn on the part unsaid."""
+    return reading.months is not None and reading.precision in (
+        Precision.EXACT, Precision.AT_LEAST, Precision.AT_MOST, Precision.ABOUT)
+
+
+def not_decidable_message(reading: DurationReading) -> str:
+    """The question asked again, quoting what was understood when there is a figure in it."""
+    if reading.months is not None:
+        return ui.DURATION_UNDERSTOOD.format(reading=reading.said())
+    return ui.DURATION_NOT_UNDERSTOOD.format(reason=reading.reason)
 
 
 class _CheckForm(FormValidationAction):
@@ -119,7 +135,23 @@ class _CheckForm(FormValidationAction):
         # decision still misses, in the order that ends it soonest.
         known = [slot for slot in domain_slots if tracker.get_slot(slot) is not None]
         missing = [fact.name for fact in decide(self.question, tracker).missing]
-        return list(dict.fromkeys(known + missing))
+        # A question passed after failed answers is not asked again: the decision says it stays to check.
+        return list(dict.fromkeys(known + retries.without_skipped(tracker, missing)))
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+        # The ways on offered after failed answers are read before the answer's extraction,
+        # which would take them for one more unreadable answer.
+        way = retries.control(tracker, self.domain_slots(domain))
+        requested = tracker.get_slot("requested_slot")
+        if way == retries.AGAIN:
+            return retries.handled(requested)
+        if way == retries.ADVISOR or (retries.just_answered(tracker)
+                                      and latest_intent(tracker) == retries.ADVISOR):
+            # Rejected, the form lets the rules start the advisor's pre-qualification.
+            return [ActionExecutionRejected(ui.CHECKS[self.question][0])]
+        if way == retries.SKIP:
+            return [*retries.say_skipped(dispatcher, requested), *await super().run(dispatcher, tracker, domain)]
+        return await super().run(dispatcher, tracker, domain)
 
     async def extract_experience_months(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                         domain: DomainDict) -> Dict[Text, Any]:
@@ -127,12 +159,15 @@ class _CheckForm(FormValidationAction):
         duration = months_from(tracker, whole_text=asked)
         if duration is None:
             return {}
-        if not duration.usable:
+        if not decidable(duration):
             if not asked:
                 return {}
             # A None value keeps the form going: it asks the same question again.
-            dispatcher.utter_message(text=f"Je n'ai pas compris cette durée : {duration.problem}")
+            dispatcher.utter_message(text=not_decidable_message(duration))
             return {"experience_months": None}
+        if duration.precision != Precision.EXACT:
+            # Decided on a bound or an estimate: said back in figures, so that « non, … » corrects it.
+            dispatcher.utter_message(text=ui.NOTED_DURATION.format(reading=duration.said()))
         return {"experience_months": float(duration.months)}
 
     async def extract_registration(self, dispatcher: CollectingDispatcher, tracker: Tracker,
@@ -151,9 +186,8 @@ class _CheckForm(FormValidationAction):
                             domain: DomainDict) -> Dict[Text, Any]:
         if tracker.get_slot("requested_slot") != "route":
             return {}
-        text = fold(tracker.latest_message.get("text") or "")
-        found = [route for route in rules.ROUTES if route in text]
-        return {"route": found[0]} if len(found) == 1 else {}
+        found = read_route(tracker.latest_message.get("text") or "")
+        return {"route": found.value} if found.value in rules.ROUTES else {}
 
     def validate_status(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                         domain: DomainDict) -> Dict[Text, Any]:
@@ -212,6 +246,8 @@ def _ask_action(fact: str) -> type:
             return f"action_ask_{fact}"
 
         def run(self, dispatcher, tracker, domain):
+            if retries.offered(dispatcher, tracker, fact, knowledge.base().facts[fact].question):
+                return []
             if not (fact == "registration" and offered_fiches(tracker)):
                 ask(dispatcher, fact)
             return []

@@ -1,14 +1,14 @@
 """The visitor tells their situation (or corrects it): note it, then decide or offer the checks."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 import knowledge
-from knowledge.durations import in_words
+from knowledge.reading import DurationReading
 
 from . import answer, decisions, render, ui
 from .catalog import named_fiche
@@ -16,8 +16,9 @@ from .catalog import named_fiche
 PROFILE_ENTITIES = ("status", "registration", "experience_duration", "job", "branch", "certification", "route")
 
 
-def understood(tracker: Tracker) -> List[str]:
-    """The facts of the latest message, in the visitor's words or their French label."""
+def understood(tracker: Tracker, duration: Optional[DurationReading] = None) -> List[str]:
+    """The facts of the latest message: their French label, the duration as read (in figures,
+    so that a misreading shows), else the visitor's words."""
     facts = []
     for entity in tracker.latest_message.get("entities") or []:
         name, value = entity.get("entity"), str(entity.get("value") or "")
@@ -28,7 +29,7 @@ def understood(tracker: Tracker) -> List[str]:
         elif name == "registration":
             facts.append(f"la certification est {knowledge.registration_label(value) or value}")
         elif name == "experience_duration":
-            facts.append(f"expérience : {value}")
+            facts.append(f"expérience : {duration.said() if duration is not None and duration.months is not None else value}")
         elif name == "job":
             facts.append(f"métier : {value}")
         elif name == "branch":
@@ -52,15 +53,13 @@ def note(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, 
         events.append(SlotSet("fiche", fiche.number))
         tracker.slots["fiche"] = fiche.number
     duration = decisions.months_from(tracker, whole_text=False)
-    if duration is not None and duration.usable:
+    if duration is not None and decisions.decidable(duration):
         events.append(SlotSet("experience_months", float(duration.months)))
         tracker.slots["experience_months"] = float(duration.months)
     question = decisions.last_question(tracker)
     if question and tells_facts(tracker):
         return events + decisions.say_decision(dispatcher, tracker, question, intro=ui.CORRECTED)
-    facts = understood(tracker)
-    if duration is not None and duration.usable and duration.precision.value != "exact":
-        facts.append(f"soit environ {in_words(duration.months)}")
+    facts = understood(tracker, duration)
     text = ("C'est noté : " + " ; ".join(facts) + ". Que voulez-vous vérifier ?") if facts else \
         "Merci pour ces précisions. Que voulez-vous vérifier ?"
     buttons = render.buttons(

@@ -5,7 +5,6 @@ visitor still learns whom to contact. « Supprimez mes données » erases dossie
 from __future__ import annotations
 
 import logging
-import re
 from datetime import datetime, timezone
 from typing import Any, Dict, List, Optional, Text
 
@@ -16,11 +15,11 @@ from rasa_sdk.types import DomainDict
 
 import dossiers
 import knowledge
-from dossiers.model import DEPARTEMENTS, contact_kind
 from dossiers.settings import retention_days
 from knowledge import cep, rules
+from knowledge.reading import Precision, read_departement, read_email, read_field, read_phone
 
-from . import catalog as fiches, decisions, render, ui
+from . import catalog as fiches, decisions, render, retries, ui
 from .conversation import latest_intent
 
 log = logging.getLogger(__name__)
@@ -69,24 +68,9 @@ def operator_text(tracker: Tracker) -> str:
     return f"{found.operator.why} Contactez {found.operator.contact}.\n{found.common}\n\n{render.sources_line(found.sources)}"
 
 
-def departement_of(text: str) -> Optional[str]:
-    """« 69 », « 2a », « 974 », « 69003 », « 20200 » -> the département, or None."""
-    folded = text.strip().upper()
-    found = re.search(r"\b(2A|2B)\b", folded)
-    if found:
-        return found.group(1)
-    postcode = re.search(r"\b(\d{5})\b", folded)
-    if postcode:
-        code = postcode.group(1)
-        if code.startswith("20"):
-            return "2A" if int(code) < 20200 else "2B"
-        number = code[:3] if code.startswith("97") else code[:2]
-        return number if number in DEPARTEMENTS else None
-    number = re.search(r"\b(\d{1,3})\b", folded)
-    if number:
-        value = number.group(1).zfill(2)
-        return value if value in DEPARTEMENTS else None
-    return None
+def sentence(reason: str) -> str:
+    """A reading's French reason as a message of its own."""
+    return reason[:1].upper() + reason[1:]
 
 
 class ValidatePrequalificationForm(FormValidationAction):
@@ -94,12 +78,23 @@ class ValidatePrequalificationForm(FormValidationAction):
         return "validate_prequalification_form"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+        # The ways on offered after failed answers (bot/actions/retries.py), read before the
+        # extraction, which would take them for one more unreadable answer.
+        way = retries.control(tracker, FIELDS)
+        requested = tracker.get_slot("requested_slot")
+        if way == retries.AGAIN:
+            return retries.handled(requested)
+        if way == retries.ADVISOR:
+            # The visitor is already on the way to an advisor: whom to call meanwhile, then the question.
+            dispatcher.utter_message(text=f"{ui.DIRECT_ADVISOR}\n\n{operator_text(tracker)}")
+            return retries.handled(requested)
+        skipped = retries.say_skipped(dispatcher, requested) if way == retries.SKIP else []
         # A status typed as a command (`/inform{"status": "anything"}`), before or during the
         # form, is dropped here, so that the form asks it like any missing fact.
         if tracker.get_slot("status") is None or known_status(tracker) is not None:
-            return await super().run(dispatcher, tracker, domain)
+            return [*skipped, *await super().run(dispatcher, tracker, domain)]
         tracker.slots["status"] = None
-        return [SlotSet("status", None), *await super().run(dispatcher, tracker, domain)]
+        return [*skipped, SlotSet("status", None), *await super().run(dispatcher, tracker, domain)]
 
     def validate_status(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                         domain: DomainDict) -> Dict[Text, Any]:
@@ -117,7 +112,8 @@ class ValidatePrequalificationForm(FormValidationAction):
         # The RQTH question only after its own consent; refused, it is skipped.
         missing = ["health_consent" if slot == "disability" and tracker.get_slot("health_consent") is None else slot
                    for slot in orientation(tracker).missing]
-        return list(dict.fromkeys(["consent", *known, *missing, *FIELDS]))
+        # A field passed after failed answers is not asked again: the summary shows it to complete.
+        return list(dict.fromkeys(["consent", *known, *missing, *retries.without_skipped(tracker, FIELDS)]))
 
     def _asked(self, tracker: Tracker, slot: str) -> bool:
         return tracker.get_slot("requested_slot") == slot
@@ -172,20 +168,29 @@ class ValidatePrequalificationForm(FormValidationAction):
     async def extract_departement(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
         if not self._asked(tracker, "departement"):
             return {}
-        found = departement_of(self._text(tracker)[:200])
-        if found is None:
-            dispatcher.utter_message(text=ui.INVALID["departement"])
-        return {"departement": found}
+        place = read_departement(self._text(tracker)[:200])
+        if place.departement is None:
+            # « 20 » or two départements: the reason says which to choose; else the expected form.
+            vague = place.precision == Precision.VAGUE
+            dispatcher.utter_message(text=sentence(place.reason) if vague else ui.INVALID["departement"])
+        return {"departement": place.departement}
 
     async def extract_contact(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
         if not self._asked(tracker, "contact"):
             return {}
         text = self._text(tracker)[:254]
-        kind = contact_kind(text)
-        if kind is None:
+        email = read_email(text)
+        if email.precision == Precision.EXACT:
+            return {"contact": email.address, "contact_kind": "email"}
+        if email.precision == Precision.VAGUE:  # « @gmail.con »: which address was meant
+            dispatcher.utter_message(text=f"{sentence(email.reason)} {ui.CONTACT_AGAIN}")
+            return {"contact": None}
+        phone = read_phone(text)
+        if phone.number is None:
             dispatcher.utter_message(text=ui.INVALID["contact"])
             return {"contact": None}
-        return {"contact": text, "contact_kind": kind}
+        # Kept as read and written in figures (« 06 12 34 56 78 »): the summary shows it so.
+        return {"contact": phone.said(), "contact_kind": "phone"}
 
     async def extract_availability(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
         return self._free_text(dispatcher, tracker, "availability", 2, 300)
@@ -207,7 +212,7 @@ def _ask_action(slot: str) -> type:
             elif slot == "disability":
                 dispatcher.utter_message(text=ui.QUESTIONS[slot],
                                          buttons=[render.intent_button(t, i) for t, i in ui.DISABILITY_CHOICES])
-            else:
+            elif not retries.offered(dispatcher, tracker, slot, ui.QUESTIONS[slot]):
                 dispatcher.utter_message(text=ui.QUESTIONS[slot])
             return []
 
@@ -228,7 +233,8 @@ def summary_text(tracker: Tracker) -> str:
     if fiche:
         lines.append(f"• Certification visée : {fiche.number} « {fiche.title} »")
     for field in FIELDS:
-        lines.append(f"• {ui.FIELD_LABELS[field]} : {tracker.get_slot(field)}")
+        value = tracker.get_slot(field)
+        lines.append(f"• {ui.FIELD_LABELS[field]} : {ui.NOT_GIVEN if value is None else value}")
     if found.operator:
         lines.append(f"• Conseiller : {found.operator.label}")
     return "\n".join(lines)
@@ -284,7 +290,14 @@ def dossier_of(tracker: Tracker) -> dossiers.Dossier:
 
 
 def save(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
-    if tracker.get_slot("consent") is not True or any(tracker.get_slot(f) is None for f in FIELDS):
+    missing = [f for f in FIELDS if tracker.get_slot(f) is None]
+    if tracker.get_slot("consent") is True and missing:
+        # A field passed during the questions: the dossier waits for it.
+        names = ", ".join(ui.FIELD_LABELS[f].lower() for f in missing)
+        dispatcher.utter_message(text=ui.MISSING_FIELDS.format(fields=names),
+                                 buttons=[b for b, f in zip(summary_buttons()[1:], FIELDS) if f in missing])
+        return [SlotSet("pending_offer", ui.OFFER_DOSSIER)]
+    if tracker.get_slot("consent") is not True:
         dispatcher.utter_message(text=ui.AFFIRMED)
         return [SlotSet("pending_offer", None)]
     try:
@@ -317,9 +330,8 @@ class ActionCorrect(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         field = next(tracker.get_latest_entity_values("field"), None)
         if field not in FIELDS:
-            text = (tracker.latest_message.get("text") or "").lower()
-            named = [f for f in FIELDS if any(w in text for w in CORRECTION_WORDS[f])]
-            field = named[0] if len(named) == 1 else None
+            named = read_field(tracker.latest_message.get("text") or "").value
+            field = named if named in FIELDS else None
         if tracker.get_slot("consent") is not True:
             dispatcher.utter_message(text=ui.AFFIRMED)
             return []
@@ -330,13 +342,6 @@ class ActionCorrect(Action):
         if field == "contact":
             events.append(SlotSet("contact_kind", None))
         return events + [FollowupAction(FORM)]
-
-
-CORRECTION_WORDS = {
-    "project": ("projet",), "departement": ("département", "departement", "code postal", "habite"),
-    "contact": ("mail", "courriel", "téléphone", "telephone", "tel", "numéro", "numero", "contact", "adresse"),
-    "availability": ("dispo", "horaire", "créneau", "creneau", "quand"),
-}
 
 
 class ActionEraseData(Action):

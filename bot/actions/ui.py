@@ -77,6 +77,10 @@ BRANCHES = "Voici les branches professionnelles de mon catalogue, avec leur nomb
 IN_BRANCH = "CQP de la branche « {branch} » ({first} à {last} sur {total}) :"
 NO_MORE = "Il n'y a pas d'autre résultat à afficher."
 NOTED_FICHE = "C'est noté : {number} « {title} »."
+# What was read, in figures, so that a misreading shows (knowledge/reading: said()).
+NOTED_DURATION = "C'est noté : expérience : {reading}."
+DURATION_UNDERSTOOD = "J'ai compris {reading} : pouvez-vous donner un seul chiffre, même approximatif ?"
+DURATION_NOT_UNDERSTOOD = "Je n'ai pas compris cette durée : {reason}"
 FICHE_FACTS = {
     "register_rncp": "Répertoire : RNCP{level}",
     "register_rs": "Répertoire : Répertoire spécifique (RS), sans niveau ni blocs",
@@ -135,6 +139,7 @@ INVALID = {
     "contact": "Je ne reconnais ni une adresse électronique ni un numéro de téléphone. Par exemple : prenom.nom@exemple.fr ou 06 12 34 56 78.",
     "availability": "Vos disponibilités en quelques mots, s'il vous plaît (300 caractères au plus).",
 }
+CONTACT_AGAIN = "Écrivez-la à nouveau, s'il vous plaît."
 FIELD_LABELS = {"project": "Projet", "departement": "Département", "contact": "Contact", "availability": "Disponibilités"}
 SUMMARY = "Voici votre dossier avant envoi. Vérifiez-le :"
 CONFIRM = "Confirmer et envoyer"
@@ -150,3 +155,24 @@ OFFER_DOSSIER = "dossier"
 # Any action that fails (bot/actions/last_resort.py): the visitor can go on at once.
 ACTION_FAILED = ("Désolé, une erreur m'a empêché de traiter votre message. Reformulez-le ou posez une autre "
                  "question ; pour parler à un conseiller, écrivez « parler à un conseiller ».")
+
+# After two failed answers to the same question (bot/actions/retries.py): what is expected,
+# with an example, and three ways on.
+RETRY_INTRO = "Je n'arrive pas à lire votre réponse."
+RETRY_EXPECTED = {
+    "experience_months": ("J'attends une durée en mois ou en années, même approximative, par exemple « 18 mois », "
+                          "« environ 2 ans » ou « aucune » si vous n'avez pas d'expérience dans ce métier."),
+    "project": "J'attends votre projet en une ou deux phrases, par exemple « devenir soudeur par la VAE après 5 ans en atelier ».",
+    "departement": "J'attends le numéro de votre département ou votre code postal, par exemple « 69 », « 2A », « 974 » ou « 69003 ».",
+    "contact": "J'attends une adresse électronique ou un numéro de téléphone, par exemple prenom.nom@exemple.fr ou 06 12 34 56 78.",
+    "availability": "J'attends vos disponibilités en quelques mots, par exemple « le mardi matin » ou « après 17 h ».",
+}
+RETRY_SKIP = "Je ne sais pas / passer"
+RETRY_AGAIN = "Je réessaie"
+RETRY_ADVISOR = "Parler à un conseiller"
+RETRY_SKIPPED = "D'accord, je passe cette question."
+STILL_TO_CHECK = "Reste à vérifier :"
+NOT_GIVEN = "à préciser"
+MISSING_FIELDS = ("Il manque encore : {fields}. Complétez avec le bouton « Corriger » correspondant pour que je "
+                  "puisse envoyer votre dossier.")
+DIRECT_ADVISOR = "Vous pouvez aussi joindre directement un conseiller :"

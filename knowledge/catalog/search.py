@@ -15,6 +15,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 from rapidfuzz import fuzz, process
 
 from ..french import fold
+from ..reading import mentions
 
 # Words that say what the visitor wants to know, not which certification.
 STOPWORDS = frozenset("""
@@ -79,6 +80,24 @@ def query_of(text: str) -> str:
 # tried every split of a long run of spaces, at every « rs » of the text (issue 15).
 NUMBER = re.compile(r"\b(rncp|rs)(?:\s*[-_:])?\s*(\d{2,6})\b")
 BARE_NUMBER = re.compile(r"(?<![\d,.])(\d{3,6})(?![\d,.])")
+
+
+# Words that say a message is about a certification; « RNCP 34172 » is read by numbers_in().
+CATALOG_WORDS = ("cqp", "cqps", "cqpm", "cqpi", "certificat", "certificats", "certification", "certifications")
+
+
+# Words that ask for every bloc of a fiche, not the first few.
+BLOC_WORDS = ("bloc", "blocs", "blocs de competences")
+
+
+def asks_for_blocs(text: str) -> bool:
+    return mentions(text, BLOC_WORDS)
+
+
+def names_a_certification(text: str) -> bool:
+    """Whether the text speaks of a certification: a fiche number with its prefix, or one of
+    CATALOG_WORDS as a whole word (« CQP tourier » does, « acqpuis » does not)."""
+    return bool(numbers_in(text)[0]) or mentions(text, CATALOG_WORDS)
 
 
 def numbers_in(text: str) -> Tuple[List[str], List[str]]:
