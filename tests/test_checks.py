@@ -132,6 +132,16 @@ def test_cpf_employee_on_working_time(rasa):
     assert "autorisation de votre employeur" in chat.text and rules.CHECK_EMPLOYER in chat.text
 
 
+def test_a_status_typed_in_words_is_read(rasa):
+    """Issue 16: « je suis intérimaire » at the status question is an employee, without a button."""
+    chat = rasa.conversation()
+    chat.say("/check_cpf")
+    chat.click("Au RNCP")
+    assert asked(chat, "status")
+    chat.say("je suis intérimaire")
+    assert asked(chat, "work_time")
+
+
 def test_cpf_job_seeker_pays_no_participation(rasa):
     chat = rasa.conversation()
     chat.say("je suis demandeur d'emploi")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from knowledge.catalog import search
-from knowledge.reading import Precision, read_experience, read_field, read_route
+from knowledge.reading import Precision, read_experience, read_field, read_route, read_status
 
 
 @pytest.mark.parametrize("text, route", [
@@ -64,3 +64,25 @@ def test_catalog_words_on_whole_words(text, named):
 ])
 def test_asking_for_every_bloc(text, blocs):
     assert search.asks_for_blocs(text) is blocs
+
+
+@pytest.mark.parametrize("text, status", [
+    ("je suis intérimaire", "salarie"), ("en CDD", "salarie"), ("jsuis en cdi", "salarie"), ("salariée", "salarie"),
+    ("au chômage", "demandeur_emploi"), ("au chomage depuis 3 mois", "demandeur_emploi"),
+    ("inscrite à France Travail", "demandeur_emploi"), ("auto-entrepreneur", "independant"),
+    ("je suis à mon compte", "independant"), ("fonctionnaire", "agent_public"),
+    ("agente territoriale", "agent_public"), ("bénévole dans une association", "benevole"),
+    ("étudiante", "jeune"), ("cadre", "cadre"),
+    # Near-misses: a status's letters inside another word, two statuses, or none.
+    ("cadrer mon projet", None), ("intérimat", None), ("Je suis cadre salarié", None),
+    ("encadrement", None), ("je ne sais pas", None), ("plus d'informations", None), ("", None),
+])
+def test_status_named_on_whole_words(text, status):
+    assert read_status(text).value == status
+
+
+def test_every_status_of_the_profile_has_its_words_and_no_other():
+    import knowledge
+    from knowledge.reading import STATUS_WORDS
+
+    assert set(STATUS_WORDS) == set(knowledge.base().statuses)

@@ -13,7 +13,7 @@ import knowledge
 from knowledge import rules
 from knowledge.french import date_in_words
 from knowledge.model import Decision
-from knowledge.reading import DurationReading, Precision, read_experience, read_route
+from knowledge.reading import DurationReading, Precision, read_experience, read_route, read_status
 
 from . import catalog as fiches, render, retries, ui
 from .conversation import latest_intent
@@ -106,6 +106,15 @@ def months_from(tracker: Tracker, whole_text: bool) -> Optional[DurationReading]
     return found
 
 
+def typed_status(tracker: Tracker) -> Dict[Text, Any]:
+    """A status typed in words at the status question (« je suis intérimaire ») when the NLU
+    found none; a button or a recognised entity is left to the slot's own mapping."""
+    if tracker.get_slot("requested_slot") != "status" or next(tracker.get_latest_entity_values("status"), None):
+        return {}
+    found = read_status(tracker.latest_message.get("text") or "")
+    return {"status": found.value} if found.value in knowledge.base().statuses else {}
+
+
 def decidable(reading: DurationReading) -> bool:
     """A figure a decision can use as it is: exact, a bound, or « environ » (then said back).
     A range or a vague answer is asked again, since the decision may turn on the part unsaid."""
@@ -188,6 +197,10 @@ class _CheckForm(FormValidationAction):
             return {}
         found = read_route(tracker.latest_message.get("text") or "")
         return {"route": found.value} if found.value in rules.ROUTES else {}
+
+    async def extract_status(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                             domain: DomainDict) -> Dict[Text, Any]:
+        return typed_status(tracker)
 
     def validate_status(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                         domain: DomainDict) -> Dict[Text, Any]:

@@ -96,6 +96,10 @@ class ValidatePrequalificationForm(FormValidationAction):
         tracker.slots["status"] = None
         return [*skipped, SlotSet("status", None), *await super().run(dispatcher, tracker, domain)]
 
+    async def extract_status(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                             domain: DomainDict) -> Dict[Text, Any]:
+        return decisions.typed_status(tracker)
+
     def validate_status(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                         domain: DomainDict) -> Dict[Text, Any]:
         # The same value set during the form: rasa_sdk validates it again after run().

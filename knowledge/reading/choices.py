@@ -35,6 +35,26 @@ FIELD_WORDS: Mapping[str, Sequence[str]] = {
 }
 
 
+# How visitors name their situation, for each status of knowledge/data/profile.yml (a test
+# keeps the keys equal). Temp workers and fixed-term contracts are employees of the private
+# sector for these rules; an apprentice too.
+STATUS_WORDS: Mapping[str, Sequence[str]] = {
+    "salarie": ("salarie", "salariee", "salaries", "cdi", "cdd", "interimaire", "interim", "en poste", "employe",
+                "employee", "ouvrier", "ouvriere", "apprenti", "apprentie", "en alternance"),
+    "demandeur_emploi": ("demandeur d emploi", "demandeuse d emploi", "chomage", "chomeur", "chomeuse",
+                         "sans emploi", "sans travail", "inscrit a france travail", "inscrite a france travail",
+                         "en recherche d emploi", "je cherche un emploi", "je cherche du travail"),
+    "independant": ("independant", "independante", "auto entrepreneur", "auto entrepreneuse",
+                    "micro entrepreneur", "micro entrepreneuse", "freelance", "artisan", "commercant",
+                    "commercante", "profession liberale", "chef d entreprise", "a mon compte"),
+    "agent_public": ("fonctionnaire", "agent public", "agente publique", "fonction publique", "agent territorial",
+                     "agente territoriale", "contractuel de la fonction publique"),
+    "benevole": ("benevole", "benevolat", "volontaire", "service civique"),
+    "jeune": ("etudiant", "etudiante", "lyceen", "lyceenne", "moins de 26 ans", "jeune"),
+    "cadre": ("cadre",),
+}
+
+
 @dataclass(frozen=True)
 class Choice:
     value: Optional[str]
@@ -69,6 +89,11 @@ def read_route(text: str) -> Choice:
 def read_field(text: str, fields: Optional[Dict[str, Sequence[str]]] = None) -> Choice:
     """The dossier field a correction names: « corriger mon numéro » -> contact."""
     return read_choice(text, fields or FIELD_WORDS)
+
+
+def read_status(text: str) -> Choice:
+    """« je suis intérimaire » -> salarie, « au chômage » -> demandeur_emploi; two named is vague."""
+    return read_choice(text, STATUS_WORDS)
 
 
 def read_experience(text: str, on: Optional[date] = None) -> DurationReading:
