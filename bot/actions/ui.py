@@ -115,7 +115,7 @@ QUESTIONS = {
     # Health data (RGPD art. 9): its own explicit consent, asked apart from the dossier's.
     "health_consent": ("Une question facultative porte sur une éventuelle reconnaissance de handicap (RQTH) : c'est "
                        "une donnée de santé (RGPD, article 9). Votre réponse servirait seulement à choisir votre "
-                       "conseiller (Cap emploi accompagne les personnes handicapées) et figurerait dans votre dossier. "
+                       "conseiller et figurerait dans votre dossier. "
                        "Sans votre accord, je passe à la suite sans rien noter. Acceptez-vous que je vous pose cette "
                        "question ?"),
     "disability": "Avez-vous une reconnaissance de handicap (RQTH) ?",
