@@ -24,7 +24,7 @@ OPERATOR_LABELS = {
     "cap_emploi": "Cap emploi",
     "mission_locale": "Mission locale",
     "cep_regional": "opérateur CEP régional",
-    "employeur_public": "employeur public (service RH)",
+    "employeur_public": "employeur public",
 }
 CONTACT_LABELS = {"email": "Courriel", "phone": "Téléphone"}
 DECISION_LABELS = {"vae": "Droit à la VAE", "cpf": "Utilisation du CPF", "financing": "Financement"}

@@ -17,7 +17,8 @@ from .store import KnowledgeBase, KnowledgeError, load
 
 __all__ = [
     "Answer", "Decision", "KnowledgeError", "Link", "MissingFact", "Outcome", "Source", "Step",
-    "answer", "base", "find_step", "label", "registration_label", "status_label", "step", "steps", "today", "topics", "value_on",
+    "answer", "base", "find_step", "label", "no_rule_text", "registration_label", "status_label", "step", "steps", "today",
+    "topics", "value_on",
 ]
 
 RULES_DATE_ENV = "CQP_RULES_DATE"
@@ -90,17 +91,30 @@ def value_on(value_id: str, on: Optional[date] = None) -> Optional[Period]:
     return base().values[value_id].at(on or today())
 
 
+def no_rule_text(day: date, since: Optional[date]) -> str:
+    """What the assistant says on a day no verified rule covers, rather than apply a later
+    rule to the past: `since`, the day the rule it knows applies from."""
+    text = f"Je n'ai pas de règle vérifiée pour le {french.date_in_words(day)} sur cette question"
+    return f"{text} : celle que je connais s'applique depuis le {french.date_in_words(since)}." if since else f"{text}."
+
+
 def answer(topic_id: str, on: Optional[date] = None) -> Answer:
-    """What to say about a topic on a day (today by default), with its sources and dates."""
+    """What to say about a topic on a day (today by default), with its sources and dates. On
+    a day before its first known rule, it says so instead of applying a later rule to the past."""
     day = on or today()
     topic = _topic(topic_id)
     version = topic.version_on(day)
+    applies = version is not None
     if version is None:
-        raise KnowledgeError(f"{topic_id} : aucune règle connue le {day.isoformat()}")
+        later = [v for v in topic.versions if v.start > day]
+        version = later[0] if later else topic.versions[-1]
     sources = list(version.sources)
-    text = texts.fill(version.text, day, base().values, sources, since=version.start)
+    if applies:
+        text = texts.fill(version.text, day, base().values, sources, since=version.start)
+    else:
+        text = no_rule_text(day, version.start if version.start > day else None)
     index = topic.versions.index(version)
-    previous = topic.versions[index - 1] if index > 0 else None
+    previous = topic.versions[index - 1] if applies and index > 0 else None
     return Answer(
         topic=topic.id,
         label=topic.label,
@@ -115,6 +129,7 @@ def answer(topic_id: str, on: Optional[date] = None) -> Answer:
         ),
         next=tuple(Link(t, base().topics[t].label) for t in topic.next),
         step=topic.step,
+        applies=applies,
     )
 
 

@@ -12,6 +12,7 @@ class Source:
     id: str
     title: str
     url: str
+    kind: str  # a key of source_policy.KINDS: law, administration, operator, branch, press, professional
 
 
 @dataclass(frozen=True)
@@ -73,11 +74,19 @@ class Topic:
 
 @dataclass(frozen=True)
 class Step:
+    """One step of the tour. Its dates are those of the route it describes, like any fact."""
+
     number: int
     title: str
     topic: str
     questions: Tuple[str, ...]
     aliases: Tuple[str, ...]
+    start: date
+    end: Optional[date]
+    last_checked: date
+
+    def covers(self, day: date) -> bool:
+        return self.start <= day and (self.end is None or day <= self.end)
 
 
 @dataclass(frozen=True)
@@ -103,6 +112,9 @@ class Answer:
     previously: Optional[str]
     next: Tuple[Link, ...]
     step: Optional[int]
+    # False on a day before the topic's first known rule: the text then says so, and the
+    # dates are those of the first rule known.
+    applies: bool = True
 
 
 class Outcome(str, Enum):
@@ -129,3 +141,6 @@ class Decision:
     missing: Tuple[MissingFact, ...] = ()
     check_with: Optional[str] = None
     alternatives: Tuple[str, ...] = field(default=())
+    # The oldest check among the reasons, options and amounts the decision used: an old one
+    # lets the bot say « à vérifier ». None when it used no dated fact (it only asks a question).
+    last_checked: Optional[date] = None

@@ -14,7 +14,7 @@ from typing import Dict, List, Optional, Sequence, Tuple, Union
 from . import french, texts
 from .catalog.model import Certification, Registration
 from .model import Decision, MissingFact, Outcome, Source
-from .store import FinancingOption
+from .store import PLACEHOLDER, FinancingOption, Reason
 
 REGISTRATIONS = ("rncp", "rs", "aucun", "inconnu")
 ROUTES = ("formation", "vae")
@@ -22,6 +22,9 @@ CHECK_FRANCE_COMPETENCES = "la fiche du CQP sur le site de France compétences"
 CHECK_CERTIFIER = "le certificateur du CQP (la CPNE de la branche)"
 CHECK_CEP = "un conseiller en évolution professionnelle (CEP)"
 CHECK_EMPLOYER = "votre employeur"
+# Financing options that do not settle who pays: paying yourself, and a volunteer's CPF,
+# which exists only if they also work (or have rights from the compte d'engagement citoyen).
+NOT_SURE_TO_PAY = ("self", "cpf_benevole")
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,7 @@ class Profile:
 
 
 def fiche_source(fiche: Certification) -> Source:
-    return Source(fiche.number, f"France compétences : fiche {fiche.number} « {fiche.title} »", fiche.url)
+    return Source(fiche.number, f"France compétences : fiche {fiche.number} « {fiche.title} »", fiche.url, "administration")
 
 
 def fiche_name(fiche: Certification) -> str:
@@ -55,7 +58,12 @@ def _kb():
 
 
 class _Builder:
-    """Collects reasons and their sources for one decision on one day."""
+    """Collects reasons and their sources for one decision on one day.
+
+    `because` gives the grounds of the outcome: a ground not verified on the day (its rule
+    not in force yet, or an amount it quotes not verified by then) turns the decision into
+    « no verified rule for that day », to check with a CEP advisor. `say` adds what is
+    useful to know: said only on the days it applies."""
 
     def __init__(self, question: str, day: date):
         self.question, self.day = question, day
@@ -63,12 +71,26 @@ class _Builder:
         self.sources: List[Source] = []
         self.extra: Dict[str, str] = {}
         self.state_unknown = False  # the fiche is known, whether it is still registered is not
+        self.checked: List[date] = []  # last_checked of every reason, amount and option used
+        # Grounds with no verified rule on the day, in groups of which one would do.
+        self.unverified: List[Tuple[Reason, ...]] = []
+
+    def _verified(self, reason: Reason) -> bool:
+        """In force on the day, with every amount it quotes verified by then (the last
+        verified one is said as such when it has ended)."""
+        values = _kb().values
+        return reason.covers(self.day) and all(
+            values[argument].last_known_before(self.day) is not None
+            for name, argument in PLACEHOLDER.findall(reason.text) if name == "value")
 
     def _text(self, reason_id: str) -> Optional[str]:
         kb = _kb()
         reason = kb.reasons[reason_id]
-        if not reason.covers(self.day):
+        if not self._verified(reason):
             return None
+        self.checked.append(reason.last_checked)
+        self.checked.extend(kb.values[argument].last_checked
+                            for name, argument in PLACEHOLDER.findall(reason.text) if name == "value")
         self.sources.extend(reason.sources)
         return texts.fill(reason.text, self.day, kb.values, self.sources, since=reason.start, extra=self.extra)
 
@@ -76,9 +98,55 @@ class _Builder:
         self.reasons.extend(t for t in map(self._text, reason_ids) if t)
         return self
 
-    def fiche(self, profile: Profile) -> Optional[str]:
+    def because(self, *reason_ids: str) -> "_Builder":
+        """Grounds of the outcome: each must be verified on the day."""
+        for reason_id in reason_ids:
+            text = self._text(reason_id)
+            if text is None:
+                self.unverified.append((_kb().reasons[reason_id],))
+            else:
+                self.reasons.append(text)
+        return self
+
+    def because_one_of(self, *reason_ids: str) -> "_Builder":
+        """Grounds of which one applies on a given day (an old rule and the rule that replaced it)."""
+        said = [t for t in map(self._text, reason_ids) if t]
+        if not said:
+            self.unverified.append(tuple(_kb().reasons[r] for r in reason_ids))
+        self.reasons.extend(said)
+        return self
+
+    def option(self, option: FinancingOption) -> None:
+        self.reasons.append(f"{option.label} : {option.text}")
+        self.sources.extend(option.sources)
+        self.checked.append(option.last_checked)
+
+    def no_verified_rule(self, groups: Sequence[Sequence[Union[Reason, FinancingOption]]]) -> Decision:
+        """The decision on a day the rules it rests on are not all verified: it says so, and
+        from when the rules it knows all apply (each group: the first of its facts to apply),
+        never an old or a later rule as if in force."""
+        from . import no_rule_text  # late import: the package imports this module
+
+        firsts = [min((f for f in group if f.start > self.day), key=lambda f: f.start, default=None)
+                  for group in groups]
+        # A group with no later fact has only ended rules: no known rule to announce.
+        since = max(f.start for f in firsts) if firsts and all(firsts) else None
+        shown = [f for f in firsts if f] or [f for group in groups for f in group]
+        return Decision(
+            question=self.question,
+            outcome=Outcome.TO_CHECK,
+            reasons=(no_rule_text(self.day, since),),
+            sources=tuple(dict.fromkeys(s for fact in shown for s in fact.sources)),
+            rules_date=self.day,
+            check_with=CHECK_CEP,
+            last_checked=min((fact.last_checked for fact in shown), default=None),
+        )
+
+    def fiche(self, profile: Profile, ground: bool = False) -> Optional[str]:
         """Says what the CQP's fiche says and returns the registration it gives (rncp, rs,
-        expiree), or None when no fiche is identified."""
+        expiree), or None when no fiche is identified. An ended or unknown registration
+        grounds the outcome; the registration in force is a ground only when `ground`
+        (the fiche's notes, which are about it)."""
         fiche = profile.certification
         if fiche is None:
             return None
@@ -93,14 +161,21 @@ class _Builder:
         }
         self.sources.append(fiche_source(fiche))
         if state is Registration.EXPIRED:
-            self.say("fiche_expired")
+            self.because("fiche_expired")
             return "expiree"
         self.state_unknown = state is Registration.UNKNOWN
-        self.say("fiche_state_unknown" if self.state_unknown else f"fiche_{fiche.register}")
+        if self.state_unknown:
+            self.because("fiche_state_unknown")
+        elif ground:
+            self.because(f"fiche_{fiche.register}")
+        else:
+            self.say(f"fiche_{fiche.register}")
         return fiche.register
 
     def decide(self, outcome: Outcome, missing: Sequence[str] = (), check_with: Optional[str] = None,
                alternatives: Sequence[str] = ()) -> Decision:
+        if self.unverified:
+            return self.no_verified_rule(self.unverified)
         alternative_texts = [t for t in map(self._text, alternatives) if t]
         if self.state_unknown and outcome is Outcome.ELIGIBLE:
             outcome, check_with = Outcome.TO_CHECK, CHECK_FRANCE_COMPETENCES
@@ -113,6 +188,7 @@ class _Builder:
             missing=tuple(missing_fact(name) for name in missing),
             check_with=check_with,
             alternatives=tuple(alternative_texts),
+            last_checked=min(self.checked, default=None),
         )
 
 
@@ -128,40 +204,43 @@ def vae(profile: Profile, on: date) -> Decision:
     if registration is None:
         return decision.decide(Outcome.TO_CHECK, missing=["registration"])
     if registration == "expiree":
-        return decision.say("vae_expired").decide(Outcome.NOT_ELIGIBLE, alternatives=_after_expiry(profile))
+        return decision.because("vae_expired").decide(Outcome.NOT_ELIGIBLE, alternatives=_after_expiry(profile))
     if registration == "rs":
-        decision.say("vae_rncp_only", "vae_not_rs")
+        decision.because("vae_rncp_only", "vae_not_rs")
         if fiche is not None and fiche.by_experience:
             decision.say("rs_by_experience")
         return decision.decide(
             Outcome.NOT_ELIGIBLE, check_with=CHECK_CERTIFIER if fiche is not None and fiche.by_experience else None,
             alternatives=["alternative_training", "alternative_related_rncp" if profile.related_rncp else "alternative_rncp", "alternative_cep"])
     if registration == "aucun":
-        return decision.say("vae_rncp_only", "vae_not_registered").decide(
+        return decision.because("vae_rncp_only", "vae_not_registered").decide(
             Outcome.NOT_ELIGIBLE, alternatives=["alternative_training", "alternative_rncp", "alternative_cep"])
     if fiche is not None and fiche.by_experience is False:
-        return decision.say("vae_route_not_listed").decide(
+        return decision.because("vae_route_not_listed").decide(
             Outcome.NOT_ELIGIBLE, check_with=CHECK_CERTIFIER, alternatives=["alternative_training", "alternative_rncp", "alternative_cep"])
     if fiche is not None and fiche.by_experience:
         decision.say("vae_route_listed")
     unknown = registration == "inconnu"
     if unknown:
-        decision.say("vae_registration_unknown", "vae_rncp_only")
+        decision.because("vae_registration_unknown").say("vae_rncp_only")
     if profile.experience_months is None:
         return decision.decide(Outcome.TO_CHECK, missing=["experience_months"],
                                check_with=CHECK_FRANCE_COMPETENCES if unknown else None)
     if profile.experience_months <= 0:
-        return decision.say("vae_needs_experience").decide(Outcome.NOT_ELIGIBLE, alternatives=["alternative_training", "alternative_cep"])
+        return decision.because("vae_needs_experience").decide(Outcome.NOT_ELIGIBLE, alternatives=["alternative_training", "alternative_cep"])
     minimum = _kb().values["vae_experience_minimale"].at(on)
     if minimum is not None and profile.experience_months < minimum.value * 12:
-        return decision.say("vae_old_minimum", "vae_too_short_then").decide(
+        return decision.because("vae_old_minimum", "vae_too_short_then").decide(
             Outcome.NOT_ELIGIBLE, alternatives=["alternative_training", "alternative_cep"])
-    decision.say("vae_no_minimum", "vae_old_minimum", "vae_any_experience", "vae_feasibility")
+    # Before 2024 the old minimum applied, since then none: one of the two on any day verified.
+    decision.because_one_of("vae_no_minimum", "vae_old_minimum").say("vae_any_experience", "vae_feasibility")
     if unknown:
         return decision.decide(Outcome.TO_CHECK, check_with=CHECK_FRANCE_COMPETENCES)
     if fiche is not None and fiche.blocs:
         decision.say("fiche_blocs")
     decision.say("vae_route", "cpf_vae_whole_route", "vae_payers")
+    if profile.status == "benevole":
+        decision.say("cpf_volunteer")
     if profile.status in (None, "salarie", "cadre"):
         decision.say("vae_conge", "vae_transitions_pro")
     return decision.decide(Outcome.ELIGIBLE, check_with=CHECK_CERTIFIER)
@@ -174,13 +253,13 @@ def cpf(profile: Profile, on: date) -> Decision:
     if registration is None:
         return decision.decide(Outcome.TO_CHECK, missing=["registration"])
     if registration == "expiree":
-        return decision.say("cpf_expired").decide(Outcome.NOT_ELIGIBLE, alternatives=_after_expiry(profile))
+        return decision.because("cpf_expired").decide(Outcome.NOT_ELIGIBLE, alternatives=_after_expiry(profile))
     if registration == "aucun":
-        return decision.say("cpf_not_registered").decide(Outcome.NOT_ELIGIBLE, alternatives=["alternative_cep"])
+        return decision.because("cpf_not_registered").decide(Outcome.NOT_ELIGIBLE, alternatives=["alternative_cep"])
     if registration == "inconnu":
-        decision.say("cpf_registration_unknown")
+        decision.because("cpf_registration_unknown")
     else:
-        decision.say("cpf_registered", "cpf_blocs" if registration == "rncp" else "cpf_rs_cap")
+        decision.because("cpf_registered").say("cpf_blocs" if registration == "rncp" else "cpf_rs_cap")
     if profile.route == "vae" and registration == "rncp":
         decision.say("cpf_vae_whole_route")
     missing = [] if profile.status is not None else ["status"]
@@ -188,6 +267,8 @@ def cpf(profile: Profile, on: date) -> Decision:
         decision.say("cpf_participation_exempt_job_seeker")
     elif profile.status == "agent_public":
         decision.say("cpf_participation_public", "cpf_public_refusal")
+    elif profile.status == "benevole":
+        decision.say("cpf_volunteer", "cpf_participation_due")
     elif profile.status is not None:
         decision.say("cpf_participation_due")
     if profile.status in ("salarie", "cadre"):
@@ -216,12 +297,13 @@ def _after_expiry(profile: Profile) -> List[str]:
     return [*(["alternative_successor"] if profile.successors else []), "alternative_training", "alternative_cep"]
 
 
-def financing_options(profile: Profile, on: date) -> Tuple[FinancingOption, ...]:
-    """The ways to pay that fit the visitor's situation, route and the CQP's registration on that day."""
+def financing_options(profile: Profile, on: date, any_day: bool = False) -> Tuple[FinancingOption, ...]:
+    """The ways to pay that fit the visitor's situation, route and the CQP's registration on
+    that day (`any_day`: whatever their dates, to say when the known ones apply from)."""
     kb = _kb()
     found = []
     for option in kb.financing:
-        if not option.covers(on):
+        if not any_day and not option.covers(on):
             continue
         if profile.status is not None and profile.status not in option.statuses:
             continue
@@ -243,14 +325,15 @@ def financing(profile: Profile, on: date) -> Decision:
         return decision.decide(Outcome.TO_CHECK, missing=missing)
     registration = decision.fiche(profile) or profile.registration
     if registration == "expiree":
-        return decision.say("cpf_expired").decide(Outcome.NOT_ELIGIBLE, alternatives=_after_expiry(profile))
+        return decision.because("cpf_expired").decide(Outcome.NOT_ELIGIBLE, alternatives=_after_expiry(profile))
     if profile.route == "vae" and registration in ("rs", "aucun"):
-        return decision.say("vae_rncp_only").decide(Outcome.NOT_ELIGIBLE, alternatives=["alternative_training", "alternative_cep"])
+        return decision.because("vae_rncp_only").decide(Outcome.NOT_ELIGIBLE, alternatives=["alternative_training", "alternative_cep"])
     options = financing_options(profile, on)
+    if not options:
+        return decision.no_verified_rule([financing_options(profile, on, any_day=True)])
     for option in options:
-        decision.reasons.append(f"{option.label} : {option.text}")
-        decision.sources.extend(option.sources)
-    paid_by_others = [o for o in options if o.id != "self"]
+        decision.option(option)
+    paid_by_others = [o for o in options if o.id not in NOT_SURE_TO_PAY]
     if not paid_by_others:
         return decision.decide(Outcome.TO_CHECK, check_with=CHECK_CEP)
     return decision.decide(Outcome.ELIGIBLE)
@@ -260,19 +343,19 @@ def fiche_notes(profile: Profile, on: date) -> Decision:
     """What a CQP's fiche means for the visitor on that day, before any question: its
     registration, and what that changes for VAE and the CPF. Only reasons and sources matter."""
     decision = _Builder("fiche", on)
-    registration = decision.fiche(profile)
+    registration = decision.fiche(profile, ground=True)
     fiche = profile.certification
     if registration == "expiree":
-        decision.say("cpf_expired", "vae_expired")
+        decision.because("cpf_expired", "vae_expired")
         return decision.decide(Outcome.NOT_ELIGIBLE, alternatives=["alternative_successor"] if profile.successors else [])
     if fiche is None or decision.state_unknown:
         return decision.decide(Outcome.TO_CHECK, check_with=CHECK_FRANCE_COMPETENCES)
     if registration == "rs":
-        decision.say("cpf_registered", "cpf_rs_cap", "vae_not_rs")
+        decision.because("cpf_registered").say("cpf_rs_cap", "vae_not_rs")
         if fiche.by_experience:
             decision.say("rs_by_experience")
         return decision.decide(Outcome.ELIGIBLE, alternatives=["alternative_related_rncp"] if profile.related_rncp else [])
-    decision.say("cpf_registered")
+    decision.because("cpf_registered")
     if fiche.by_experience is not None:
         decision.say("vae_route_listed" if fiche.by_experience else "vae_route_not_listed")
     if fiche.blocs:

@@ -14,6 +14,7 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
 
 import yaml
 
+from . import source_policy
 from .model import DatedValue, Period, Source, Step, Topic, Version
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -53,11 +54,12 @@ class Reason:
     id: str
     text: str
     sources: Tuple[Source, ...]
-    start: Optional[date]
+    start: date
     end: Optional[date]
+    last_checked: date
 
     def covers(self, day: date) -> bool:
-        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+        return self.start <= day and (self.end is None or day <= self.end)
 
 
 @dataclass(frozen=True)
@@ -71,9 +73,20 @@ class FinancingOption:
     sources: Tuple[Source, ...]
     start: date
     end: Optional[date]
+    last_checked: date
 
     def covers(self, day: date) -> bool:
         return self.start <= day and (self.end is None or day <= self.end)
+
+
+@dataclass(frozen=True)
+class Validity:
+    """When a fact applies (`from`, optional `until`) and when it was last checked against
+    its sources: every fact of the content files has them."""
+
+    start: date
+    end: Optional[date]
+    last_checked: date
 
 
 def _read(path: Path) -> Any:
@@ -103,6 +116,17 @@ def _optional_date(raw: Any, where: str) -> Optional[date]:
     return None if raw is None else _date(raw, where)
 
 
+def validity(item: Any, where: str) -> Validity:
+    """A fact's `from`, `until` and `last_checked`. `from` is the day the rule it states
+    applies from (or, when no text dates it, the first day a source attests it: a comment
+    says which); a fact without it, or without `last_checked`, is refused."""
+    start = _date(_require(item, "from", where), where)
+    end = _optional_date(item.get("until"), where)
+    if end is not None and end < start:
+        raise KnowledgeError(f"{where}: fin ({end}) avant le début ({start})")
+    return Validity(start, end, _date(_require(item, "last_checked", where), where))
+
+
 def _sources(ids: Any, known: Mapping[str, Source], where: str) -> Tuple[Source, ...]:
     if not isinstance(ids, list) or not ids:
         raise KnowledgeError(f"{where}: au moins une source est requise")
@@ -123,14 +147,23 @@ def _check_sequence(spans: List[Tuple[date, Optional[date]]], where: str) -> Non
 
 
 def load_sources(path: Path) -> Dict[str, Source]:
-    raw = _require(_read(path), "sources", path.name)
+    body = _read(path)
+    raw = _require(body, "sources", path.name)
+    refused_hosts = {str(h): str(why) for h, why in (body.get("refused_hosts") or {}).items()}
     sources = {}
-    for source_id, body in raw.items():
+    for source_id, item in raw.items():
         where = f"{path.name} › {source_id}"
-        url = str(_require(body, "url", where))
+        url = str(_require(item, "url", where))
         if not url.startswith("https://") and not url.startswith("http://"):
             raise KnowledgeError(f"{where}: l'URL doit commencer par http(s)://")
-        sources[source_id] = Source(source_id, str(_require(body, "title", where)), url)
+        kind = item.get("kind")
+        if kind not in source_policy.KINDS:
+            raise KnowledgeError(f"{where}: « kind » manquant ou inconnu ({kind!r}), attendu l'un de "
+                                 f"{', '.join(source_policy.KINDS)}")
+        why = source_policy.refusal(url, refused_hosts)
+        if why:
+            raise KnowledgeError(f"{where}: source refusée, {why}")
+        sources[source_id] = Source(source_id, str(_require(item, "title", where)), url, kind)
     return sources
 
 
@@ -162,12 +195,19 @@ def load_values(path: Path, sources: Mapping[str, Source]) -> Dict[str, DatedVal
     return values
 
 
-def _check_placeholders(text: str, values: Mapping[str, DatedValue], where: str) -> None:
+def _check_placeholders(text: str, values: Mapping[str, DatedValue], where: str,
+                        start: Optional[date] = None) -> None:
+    """Known placeholders only; and an amount said from `start` must have a verified value
+    by then, or the text would have no amount to say on its first days."""
     for name, argument in PLACEHOLDER.findall(text):
         if name not in KNOWN_PLACEHOLDERS:
             raise KnowledgeError(f"{where}: variable inconnue {{{name}}}")
         if name == "value" and argument not in values:
             raise KnowledgeError(f"{where}: valeur datée inconnue « {argument} »")
+        if name == "value" and start is not None and values[argument].periods[0].start > start:
+            first = values[argument].periods[0].start
+            raise KnowledgeError(f"{where}: « from » ({start}) avant la première valeur vérifiée de "
+                                 f"« {argument} » ({first})")
 
 
 def load_versions(body: Any, where: str, sources: Mapping[str, Source],
@@ -177,14 +217,15 @@ def load_versions(body: Any, where: str, sources: Mapping[str, Source],
     for index, item in enumerate(_require(body, "versions", where)):
         here = f"{where} › version {index + 1}"
         text = " ".join(str(_require(item, "text", here)).split())
-        _check_placeholders(text, values, here)
+        dates = validity(item, here)
+        _check_placeholders(text, values, here, dates.start)
         versions.append(
             Version(
-                start=_date(_require(item, "from", here), here),
-                end=_optional_date(item.get("until"), here),
+                start=dates.start,
+                end=dates.end,
                 text=text,
                 sources=_sources(item.get("sources"), sources, here),
-                last_checked=_date(_require(item, "last_checked", here), here),
+                last_checked=dates.last_checked,
                 summary=item.get("summary"),
             )
         )
@@ -221,12 +262,16 @@ def load_steps(path: Path, topics: Mapping[str, Topic]) -> Tuple[Step, ...]:
     steps = []
     for index, item in enumerate(raw):
         where = f"{path.name} › étape {index + 1}"
+        dates = validity(item, where)
         step = Step(
             number=int(_require(item, "number", where)),
             title=str(_require(item, "title", where)),
             topic=str(_require(item, "topic", where)),
             questions=tuple(item.get("questions") or ()),
             aliases=tuple(str(a) for a in item.get("aliases") or ()),
+            start=dates.start,
+            end=dates.end,
+            last_checked=dates.last_checked,
         )
         unknown = [t for t in (step.topic, *step.questions) if t not in topics]
         if unknown:
@@ -254,12 +299,10 @@ def load_decisions(path: Path, sources: Mapping[str, Source], values: Mapping[st
     for reason_id, item in _require(body, "reasons", path.name).items():
         where = f"{path.name} › {reason_id}"
         text = " ".join(str(_require(item, "text", where)).split())
-        _check_placeholders(text, values, where)
-        start = _optional_date(item.get("from"), where)
-        if "{since}" in text and start is None:
-            raise KnowledgeError(f"{where}: {{since}} demande une date « from »")
-        reasons[reason_id] = Reason(reason_id, text, _sources(item.get("sources"), sources, where), start,
-                                    _optional_date(item.get("until"), where))
+        dates = validity(item, where)
+        _check_placeholders(text, values, where, dates.start)
+        reasons[reason_id] = Reason(reason_id, text, _sources(item.get("sources"), sources, where),
+                                    dates.start, dates.end, dates.last_checked)
     return facts, reasons
 
 
@@ -267,16 +310,20 @@ def load_financing(path: Path, sources: Mapping[str, Source], statuses: Mapping[
     options = []
     for index, item in enumerate(_require(_read(path), "options", path.name)):
         where = f"{path.name} › option {index + 1}"
+        option_id = str(_require(item, "id", where))
+        where = f"{path.name} › {option_id}"
+        dates = validity(item, where)
         option = FinancingOption(
-            id=str(_require(item, "id", where)),
+            id=option_id,
             label=str(_require(item, "label", where)),
             text=" ".join(str(_require(item, "text", where)).split()),
             statuses=tuple(_require(item, "statuses", where)),
             routes=tuple(_require(item, "routes", where)),
             registrations=tuple(item.get("registrations") or ()),
             sources=_sources(item.get("sources"), sources, where),
-            start=_date(_require(item, "from", where), where),
-            end=_optional_date(item.get("until"), where),
+            start=dates.start,
+            end=dates.end,
+            last_checked=dates.last_checked,
         )
         unknown = [s for s in option.statuses if s not in statuses]
         if unknown:

@@ -11,8 +11,10 @@ from .store import PLACEHOLDER
 
 def fill(text: str, day: date, values: Mapping[str, DatedValue], sources: List[Source], since: Optional[date] = None,
          extra: Optional[Mapping[str, str]] = None) -> str:
-    """The text as said on `day`; the sources of the amounts used are appended to `sources`.
-    `extra` fills the placeholders that describe a catalog fiche ({fiche}, {title}…)."""
+    """The text as said on `day`; the sources of the amounts used are put first in `sources`:
+    a visitor sees only the first one or two, and an amount must always show where it comes
+    from. `extra` fills the placeholders that describe a catalog fiche ({fiche}, {title}…)."""
+    amounts: List[Source] = []
 
     def replace(match) -> str:
         name, argument = match.groups()
@@ -20,9 +22,11 @@ def fill(text: str, day: date, values: Mapping[str, DatedValue], sources: List[S
             return extra[name]
         if name == "since":
             return french.date_in_words(since) if since else ""
-        return value_text(values[argument], day, sources)
+        return value_text(values[argument], day, amounts)
 
-    return PLACEHOLDER.sub(replace, text)
+    filled = PLACEHOLDER.sub(replace, text)
+    sources[0:0] = list(dict.fromkeys(amounts))
+    return filled
 
 
 def value_text(value: DatedValue, day: date, sources: List[Source]) -> str:

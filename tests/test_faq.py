@@ -10,14 +10,11 @@ import yaml
 
 import knowledge
 from knowledge import faq
+from knowledge.plain_language import sentences
 from knowledge.store import KnowledgeError
 
 ENTRIES = sorted(faq.entries())
 TODAY = knowledge.today()
-
-
-def sentences(text: str):
-    return [s for s in re.split(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý«])", text) if s.strip()]
 
 
 def test_there_are_enough_entries_and_every_topic_has_some():
@@ -94,7 +91,7 @@ def write(tmp_path: Path, body: dict) -> Path:
     return directory
 
 
-VERSION = {"from": date(2020, 1, 1), "text": "Non : rien.", "sources": ["insee-cqp"], "last_checked": date(2026, 12, 2)}
+VERSION = {"from": date(2020, 1, 1), "text": "Non : rien.", "sources": ["legifrance-l6411"], "last_checked": date(2026, 12, 2)}
 
 
 @pytest.mark.parametrize(

@@ -203,10 +203,11 @@ def test_loader_rejects_an_unknown_dated_value(tmp_path):
         load(data)
 
 
-def test_a_day_before_any_known_rule_is_refused_not_guessed():
+def test_a_day_before_any_known_rule_is_said_not_guessed():
     first = min(v.start for v in knowledge.base().topics["jury"].versions)
-    with pytest.raises(KnowledgeError):
-        knowledge.answer("jury", on=first - timedelta(days=1))
+    answer = knowledge.answer("jury", on=first - timedelta(days=1))
+    assert not answer.applies and answer.in_force_since == first
+    assert answer.text.startswith("Je n'ai pas de règle vérifiée pour le")
 
 
 def test_cep_operator_for_each_situation():

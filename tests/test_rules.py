@@ -110,7 +110,8 @@ def test_financing_by_status_and_route():
     ids = lambda profile, day=TODAY: [o.id for o in rules.financing_options(profile, day)]  # noqa: E731
     assert "periode_reconversion" in ids(Profile(status="salarie", route="formation"))
     assert "pro_a" not in ids(Profile(status="salarie", route="formation"))
-    assert "pro_a" in ids(Profile(status="salarie", route="formation"), date(2025, 6, 1))
+    # The Pro-A is attested from the law that replaced it (24/10/2025) until its end (31/12/2025).
+    assert "pro_a" in ids(Profile(status="salarie", route="formation"), date(2025, 11, 3))
     assert "aif" in ids(Profile(status="demandeur_emploi", route="formation"))
     assert "contrat_pro" in ids(Profile(status="jeune", route="formation"))
     assert "cpf" not in ids(Profile(status="salarie", route="formation", registration="aucun"))
