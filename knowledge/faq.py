@@ -82,8 +82,9 @@ def _cues(raw, where: str) -> Tuple[Tuple[str, ...], ...]:
 
 
 def load_entries(directory: Path, sources: Mapping[str, Source], values: Mapping[str, DatedValue],
-                 topics: Mapping[str, Topic]) -> Dict[str, Entry]:
-    """Every entry of faq/*.yml, checked: known topic, sources and values, links that resolve."""
+                 topics: Mapping[str, Topic], extra: Sequence[Entry] = ()) -> Dict[str, Entry]:
+    """Every entry of faq/*.yml, checked: known topic, sources and values, links that resolve.
+    `extra`: entries written elsewhere (the glossary's words), checked the same way."""
     entries: Dict[str, Entry] = {}
     for path in sorted(directory.glob("*.yml")):
         if path.name.startswith("_"):
@@ -114,6 +115,10 @@ def load_entries(directory: Path, sources: Mapping[str, Source], values: Mapping
                 ),
                 examples=tuple(" ".join(str(e).split()) for e in item.get("examples") or ()),
             )
+    for item in extra:
+        if item.id in entries or item.topic not in topics:
+            raise KnowledgeError(f"faq › {item.id}: identifiant déjà utilisé ou sujet inconnu « {item.topic} »")
+        entries[item.id] = item
     for entry in entries.values():
         unknown = [e for e in (*entry.next, *(f.entry for f in entry.follow_ups)) if e not in entries]
         if unknown:
@@ -130,10 +135,10 @@ def load_generic_follow_ups(path: Path = FOLLOW_UPS_FILE, key: str = "next_cues"
 
 @lru_cache(maxsize=1)
 def entries() -> Mapping[str, Entry]:
-    from . import base  # the base loads sources, values and topics once per process
+    from . import base, glossary  # the base loads sources, values and topics once per process
 
     kb = base()
-    return load_entries(FAQ_DIR, kb.sources, kb.values, kb.topics)
+    return load_entries(FAQ_DIR, kb.sources, kb.values, kb.topics, extra=glossary.entries())
 
 
 @lru_cache(maxsize=1)
