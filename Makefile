@@ -1,5 +1,5 @@
 # The two commands of the README are `make run` and `make test`; the others are their steps.
-.PHONY: stack stack-down install train run shell test validate lock widget screenshots bench clean faq-bench nlu-report choose-pipeline catalog catalog-default bench-catalog bench-load audit
+.PHONY: stack stack-down install train run shell test validate lock widget screenshots bench clean faq-bench nlu-report choose-pipeline catalog catalog-default bench-catalog bench-load audit freshness
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONPATH := .
@@ -68,6 +68,12 @@ choose-pipeline: install
 catalog: install
 	@test -n "$(EXPORT)" || { echo "Indiquez l'export : make catalog EXPORT=<fichier zip ou dossier>"; exit 2; }
 	.venv/bin/python -m knowledge.catalog import "$(EXPORT)"
+
+# For content editors: facts by age of their last check, checks and rules that end in the
+# next 90 days, awaited changes, sources by kind and host. Writes docs/FRESHNESS.md, prints a
+# summary, and exits 1 when a fact was last checked more than 12 months ago (for a scheduled job).
+freshness: install
+	.venv/bin/python -m knowledge.freshness --out docs/FRESHNESS.md
 
 # Rebuilds the catalog shipped in the repository from the sample rows it ships.
 catalog-default: install

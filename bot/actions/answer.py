@@ -35,7 +35,9 @@ def say(
     buttons = render.buttons(
         [
             *(extra or []),
+            render.advisor_if_stale(reply.last_checked),
             *(render.topic_button(link.topic) for link in reply.next),
+            *render.glossary_buttons(reply.text, topic, [link.topic for link in reply.next]),
             render.tour_button(tracker.get_slot("journey_step")),
         ]
     )
@@ -60,7 +62,9 @@ def say_entry(dispatcher: CollectingDispatcher, tracker: Tracker, entry_id: str)
     more = knowledge.answer(item.topic, on=knowledge.today())
     buttons = render.buttons(
         [
+            render.advisor_if_stale(reply.last_checked),
             *(render.entry_button(link.entry) for link in reply.next),
+            *render.glossary_buttons(reply.text, entry_id, [link.entry for link in reply.next]),
             *check_button(item.topic),
             render.tour_button(tracker.get_slot("journey_step")),
         ]

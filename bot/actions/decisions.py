@@ -67,6 +67,7 @@ def decision_message(question: str, decision: Decision, journey_step: Optional[f
         parts.append(ui.CHECK_WITH.format(who=decision.check_with))
     if decision.sources:
         parts.append(render.sources_line(decision.sources, limit=3))
+    parts.extend(filter(None, [render.stale_note(decision.last_checked)]))
     parts.append(ui.RULES_OF_THE_DAY.format(day=date_in_words(decision.rules_date)))
     others = [render.intent_button(label, intent) for q, (_, label, intent) in ui.CHECKS.items() if q != question]
     buttons = render.buttons([render.topic_button("advisor"), *others, render.tour_button(journey_step)])

@@ -65,7 +65,9 @@ def operator_text(tracker: Tracker) -> str:
     if found.operator is None:
         reply = knowledge.answer("advisor", on=knowledge.today())
         return f"{reply.text}\n\n{render.sources_line(reply.sources)}"
-    return f"{found.operator.why} Contactez {found.operator.contact}.\n{found.common}\n\n{render.sources_line(found.sources)}"
+    text = f"{found.operator.why} Contactez {found.operator.contact}.\n{found.common}\n\n{render.sources_line(found.sources)}"
+    note = render.stale_note(found.last_checked)
+    return f"{text}\n\n{note}" if note else text
 
 
 def sentence(reason: str) -> str:

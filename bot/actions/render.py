@@ -5,7 +5,7 @@ import json
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 import knowledge
-from knowledge import faq
+from knowledge import faq, freshness, glossary
 from knowledge.french import date_in_words
 
 from . import ui
@@ -48,12 +48,27 @@ def entry_button(entry_id: str) -> Button:
     return intent_button(item.question, FAQ_INTENT, {"faq_entry": entry_id})
 
 
+# Glossary words offered under one answer: more would crowd out its own next questions.
+GLOSSARY_BUTTONS = 2
+
+
+def glossary_buttons(text: str, answering: str, offered: Iterable[str] = ()) -> List[Button]:
+    """The glossary's words that an answer's text uses, as « OPCO ? » buttons: never the
+    word being answered, one the answer already explains (the word's `see`), or one whose
+    entry is already offered."""
+    skip = {answering, *offered}
+    chosen = [glossary.term(t) for t in glossary.terms_in(text)]
+    return [intent_button(t.title, FAQ_INTENT, {"faq_entry": t.entry})
+            for t in chosen if t.entry not in skip and t.see != answering][:GLOSSARY_BUTTONS]
+
+
 def entry_text(reply: faq.FaqAnswer) -> str:
     """The short answer, the old rule where visitors still quote it, and where it comes from."""
     parts = [reply.text]
     if reply.previously:
         parts.append(reply.previously.rstrip(".") + ".")
     parts.append(sources_line(reply.sources, limit=1))
+    parts.extend(filter(None, [stale_note(reply.last_checked)]))
     return "\n\n".join(parts)
 
 
@@ -79,7 +94,19 @@ def tour_button(journey_step: Optional[float]) -> Optional[Button]:
 
 
 def sources_line(sources: Sequence[knowledge.Source], limit: int = 2) -> str:
+    """The first sources: those of the amounts a text states come first (knowledge.texts.fill),
+    so an amount always shows where it comes from; the rest is one tap away (details)."""
     return "Source : " + " ; ".join(f"{s.title} ({s.url})" for s in sources[:limit])
+
+
+def stale_note(last_checked) -> Optional[str]:
+    """« À vérifier … » when the fact was checked more than 12 months before the rules' day."""
+    return freshness.note(last_checked, knowledge.today())
+
+
+def advisor_if_stale(last_checked) -> Optional[Button]:
+    """An old check comes with the offer of an advisor, who can confirm today's rule."""
+    return topic_button("advisor") if stale_note(last_checked) else None
 
 
 def dates_line(answer: knowledge.Answer) -> str:
@@ -98,6 +125,7 @@ def answer_text(answer: knowledge.Answer, heading: Optional[str] = None) -> str:
         parts.append(answer.previously.rstrip(".") + ".")
     parts.append(sources_line(answer.sources))
     parts.append(dates_line(answer))
+    parts.extend(filter(None, [stale_note(answer.last_checked)]))
     return "\n\n".join(parts)
 
 
