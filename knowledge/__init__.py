@@ -11,7 +11,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Optional, Tuple
 
-from . import french, texts
+from . import french, source_policy, texts
 from .model import Answer, Decision, Link, MissingFact, Outcome, Period, Source, Step, Topic
 from .store import KnowledgeBase, KnowledgeError, load
 
@@ -108,7 +108,7 @@ def answer(topic_id: str, on: Optional[date] = None) -> Answer:
     if version is None:
         later = [v for v in topic.versions if v.start > day]
         version = later[0] if later else topic.versions[-1]
-    sources = list(version.sources)
+    sources = source_policy.official_first(version.sources)
     if applies:
         text = texts.fill(version.text, day, base().values, sources, since=version.start)
     else:

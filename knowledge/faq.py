@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
-from . import french, texts
+from . import french, source_policy, texts
 from .model import DatedValue, Source, Topic, Version
 from .store import DATA_DIR, KnowledgeError, _read, _require, load_versions
 
@@ -180,7 +180,7 @@ def answer(entry_id: str, on: Optional[date] = None) -> FaqAnswer:
     if version is None:
         later = [v for v in item.versions if v.start > day]
         version = later[0] if later else item.versions[-1]
-    sources: List[Source] = list(version.sources)
+    sources: List[Source] = source_policy.official_first(version.sources)
     if applies:
         text = texts.fill(version.text, day, base().values, sources, since=version.start)
     else:

@@ -6,7 +6,7 @@ replace them. Some hosts are never shown at all, whatever their content (see `re
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Mapping, Optional, Union
+from typing import TYPE_CHECKING, Iterable, List, Mapping, Optional, Union
 from urllib.parse import parse_qs, urlsplit
 
 if TYPE_CHECKING:
@@ -32,6 +32,12 @@ def host(url: str) -> str:
 
 def is_official(kind: Optional[str]) -> bool:
     return kind in OFFICIAL
+
+
+def official_first(sources: Iterable["Source"]) -> List["Source"]:
+    """The sources in the editor's order, official ones first: a visitor sees only the
+    first one or two, and they should be the text the rule comes from."""
+    return sorted(sources, key=lambda source: not is_official(source.kind))
 
 
 def refusal(source: Union[str, "Source"], refused_hosts: Optional[Mapping[str, str]] = None) -> Optional[str]:

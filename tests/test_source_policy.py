@@ -200,3 +200,18 @@ def test_the_scope_covers_every_kind_of_fact():
     where = [w for w, _ in _in_scope()]
     for prefix in ("values.yml", "decisions.yml", "financing.yml", "cep.yml", "topics/", "faq/"):
         assert any(w.startswith(prefix) for w in where), prefix
+
+
+def test_an_answer_shows_an_official_source_first_when_it_has_one():
+    """A visitor sees one or two sources: the text the rule comes from, not a commentary on it
+    (the sources of the amounts it states come first, see tests/test_freshness.py)."""
+    import knowledge
+    from knowledge import faq, source_policy
+
+    for entry_id in faq.entries():
+        version = faq.entry(entry_id).version_on(knowledge.today())
+        if version is None or "{value:" in version.text:
+            continue
+        reply = faq.answer(entry_id)
+        if any(source_policy.is_official(s.kind) for s in reply.sources):
+            assert source_policy.is_official(reply.sources[0].kind), entry_id
