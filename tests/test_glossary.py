@@ -220,3 +220,15 @@ def test_the_word_alone_typed_as_its_button_reads_gets_its_definition(rasa):
     chat = rasa.conversation()
     chat.say("OPCO ?")
     assert chat.entry == "glossaire_opco"
+
+
+def test_each_glossary_button_typed_as_text_means_the_click():
+    """« OPCO ? » typed is the button, whatever the classifier makes of one word; a question or a
+    topic label written the same way keeps its own meaning."""
+    from bot.nlu.button_titles import normalise, title_intents
+
+    others = {normalise(faq.question(e)) for e in faq.entries()} | {normalise(knowledge.label(t)) for t in knowledge.topics()}
+    for word in glossary.terms():
+        if normalise(word.title) in others:
+            continue
+        assert title_intents()[normalise(word.title)] == ("faq", {"faq_entry": word.entry}), word.id

@@ -18,7 +18,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.training_data.message import Message
 
 import knowledge
-from knowledge import faq
+from knowledge import faq, glossary
 from bot.actions import render, ui
 from knowledge.french import fold
 
@@ -39,7 +39,9 @@ def normalise(text: str) -> str:
 @lru_cache(maxsize=1)
 def title_intents() -> Dict[str, Tuple[str, Optional[Dict[str, str]]]]:
     """Normalised button title -> (intent, entities) of its payload."""
-    titles: Dict[str, Any] = {faq.question(e): (render.FAQ_INTENT, {"faq_entry": e}) for e in faq.entries()}
+    # The glossary's « OPCO ? » buttons first: a question or label written the same way wins.
+    titles: Dict[str, Any] = {t.title: (render.FAQ_INTENT, {"faq_entry": t.entry}) for t in glossary.terms()}
+    titles.update({faq.question(e): (render.FAQ_INTENT, {"faq_entry": e}) for e in faq.entries()})
     titles.update({knowledge.label(topic): render.topic_payload(topic) for topic in knowledge.topics()})
     controls = {}
     controls.update(
