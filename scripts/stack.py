@@ -30,6 +30,10 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
 VENV_BIN = ROOT / ".venv" / "bin"
+# After one failed attempt nginx leaves an instance aside this long (then tries it again):
+# a crashed instance costs no second refused connection, a restarted one waits this long.
+RASA_FAIL_TIMEOUT_S = 10
+ACTIONS_FAIL_TIMEOUT_S = 2
 
 
 @dataclass
@@ -134,8 +138,10 @@ class Stack:
     def nginx_config(self) -> str:
         check_trusted_proxies(self.s.trusted_proxies)
         template = (DEPLOY / "nginx" / "cqp.conf.template").read_text()
-        servers = "\n".join(f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=10s;" for p in self.s.rasa_ports)
-        actions = "\n".join(f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=2s;" for p in self.s.action_ports)
+        servers = "\n".join(f"        server 127.0.0.1:{p} max_fails=1 fail_timeout={RASA_FAIL_TIMEOUT_S}s;"
+                            for p in self.s.rasa_ports)
+        actions = "\n".join(f"        server 127.0.0.1:{p} max_fails=1 fail_timeout={ACTIONS_FAIL_TIMEOUT_S}s;"
+                            for p in self.s.action_ports)
         values = {
             "CQP_NGINX_WORKERS": "2", "CQP_NGINX_STATE": str(self.state / "nginx"),
             "CQP_NGINX_MIME_TYPES": "/etc/nginx/mime.types" if Path("/etc/nginx/mime.types").exists()
@@ -235,14 +241,16 @@ class Stack:
             _stop_group(pid, signal.SIGKILL)
             self._record(name, None)
 
-    def restore(self) -> None:
-        """Every part running and unfrozen again, as after a fault its operator repaired."""
+    def restore(self) -> List[str]:
+        """Every part running and unfrozen again, as after a fault its operator repaired; the
+        names of the parts it had to start again."""
         running = self.running()
         for name, pid in running.items():
             os.killpg(pid, signal.SIGCONT)
-        for name in self.commands():
-            if name not in running:
-                self.start_process(name)
+        restarted = [name for name in self.commands() if name not in running]
+        for name in restarted:
+            self.start_process(name)
+        return restarted
 
     def running(self) -> Dict[str, int]:
         return {name: pid for name, pid in self._recorded().items() if _alive(pid)}

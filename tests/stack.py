@@ -16,12 +16,20 @@ from tests import servers
 from tests.chat import Replies
 
 sys.path.insert(0, str(servers.ROOT / "scripts"))
-from stack import Stack, StackSettings  # noqa: E402
+from stack import RASA_FAIL_TIMEOUT_S, Stack, StackSettings  # noqa: E402
 
 DATABASE = "cqp_stack_test"
 REDIS_DB = "1"
 ACTION_TIMEOUT = 4  # seconds: the hung action server test waits this long, not Rasa's 5 minutes
 _addresses = itertools.count(1)
+
+
+def restore_and_route(stack: Stack) -> None:
+    """Repairs the stack and, where a Rasa instance had to start again, waits until nginx may
+    route to it: after a failed attempt nginx leaves it aside for fail_timeout, even once it
+    is healthy, and a fault started in that window would find no instance at all."""
+    if any(name.startswith("rasa-") for name in stack.restore()):
+        time.sleep(RASA_FAIL_TIMEOUT_S + 1)
 
 
 def start_stack(state_dir: Path, model: Path, database: str = DATABASE) -> Stack:

@@ -26,7 +26,7 @@ def healthy(stack):
     yield stack
     helpers.wait_for_postgres()
     helpers.start_redis()
-    stack.restore()
+    helpers.restore_and_route(stack)
 
 
 def instance_of(visitor: Visitor) -> str:
@@ -146,7 +146,7 @@ def test_a_widget_conversation_survives_the_loss_of_its_instance(healthy):
     first.say("c'est quoi un CQP ?")
     session_id = first.session_id
 
-    healthy.restore()
+    helpers.restore_and_route(healthy)
     healthy.kill("rasa-2")  # its instance goes; the browser reconnects, nginx picks rasa-1
     first.close()
     second = WidgetClient(url, origin=origin)
