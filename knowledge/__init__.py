@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Optional, Tuple
 
 from . import french, source_policy, texts
-from .model import Answer, Decision, Link, MissingFact, Outcome, Period, Source, Step, Topic
+from .model import Answer, Decision, Link, MissingFact, Outcome, Period, Source, Step, Topic, version_for
 from .store import KnowledgeBase, KnowledgeError, load
 
 __all__ = [
@@ -103,11 +103,7 @@ def answer(topic_id: str, on: Optional[date] = None) -> Answer:
     a day before its first known rule, it says so instead of applying a later rule to the past."""
     day = on or today()
     topic = _topic(topic_id)
-    version = topic.version_on(day)
-    applies = version is not None
-    if version is None:
-        later = [v for v in topic.versions if v.start > day]
-        version = later[0] if later else topic.versions[-1]
+    version, applies = version_for(topic.versions, day)
     sources = source_policy.official_first(version.sources)
     if applies:
         text = texts.fill(version.text, day, base().values, sources, since=version.start)

@@ -46,11 +46,16 @@ class Orientation:
 
 
 @lru_cache(maxsize=1)
+def _data() -> dict:
+    return yaml.safe_load(FILE.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
 def operators() -> Tuple[Tuple[Operator, ...], str, Tuple[Source, ...]]:
     from . import base  # late import: the package imports this module
 
     sources = base().sources
-    data = yaml.safe_load(FILE.read_text(encoding="utf-8"))
+    data = _data()
 
     def cited(ids, where):
         unknown = [i for i in ids if i not in sources]
@@ -68,7 +73,7 @@ def operators() -> Tuple[Tuple[Operator, ...], str, Tuple[Source, ...]]:
                         sources=cited(item["sources"], item["id"]), start=dates.start, end=dates.end,
                         last_checked=dates.last_checked)
 
-    validity(data.get("common"), "cep.yml › common")
+    common_validity()
     found = tuple(operator_of(index, item) for index, item in enumerate(data["operators"]))
     return found, data["common"]["text"], cited(data["common"]["sources"], "common")
 
@@ -76,7 +81,7 @@ def operators() -> Tuple[Tuple[Operator, ...], str, Tuple[Source, ...]]:
 @lru_cache(maxsize=1)
 def common_validity():
     """The dates of the text said to everyone (cep.yml › common)."""
-    return validity(yaml.safe_load(FILE.read_text(encoding="utf-8")).get("common"), "cep.yml › common")
+    return validity(_data().get("common"), "cep.yml › common")
 
 
 def operator(operator_id: str) -> Operator:

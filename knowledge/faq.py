@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
 from . import french, source_policy, texts
-from .model import DatedValue, Source, Topic, Version
+from .model import DatedValue, Source, Topic, Version, version_for
 from .store import DATA_DIR, KnowledgeError, _read, _require, load_versions
 
 FAQ_DIR = DATA_DIR / "faq"
@@ -171,21 +171,16 @@ def question(entry_id: str) -> str:
 def answer(entry_id: str, on: Optional[date] = None) -> FaqAnswer:
     """The entry's answer on a day (today by default), with its sources and dates. On a day
     before its first known rule, it says so instead of applying a later rule to the past."""
-    from . import base, today
+    from . import base, no_rule_text, today
 
     day = on or today()
     item = entry(entry_id)
-    version = item.version_on(day)
-    applies = version is not None
-    if version is None:
-        later = [v for v in item.versions if v.start > day]
-        version = later[0] if later else item.versions[-1]
+    version, applies = version_for(item.versions, day)
     sources: List[Source] = source_policy.official_first(version.sources)
     if applies:
         text = texts.fill(version.text, day, base().values, sources, since=version.start)
     else:
-        text = (f"Je n'ai pas de règle vérifiée pour le {french.date_in_words(day)} sur cette question : "
-                f"celle que je connais s'applique depuis le {french.date_in_words(version.start)}.")
+        text = no_rule_text(day, version.start if version.start > day else None)
     index = item.versions.index(version)
     previous = item.versions[index - 1] if applies and index > 0 else None
     return FaqAnswer(

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
-from typing import Optional, Tuple
+from typing import Optional, Sequence, Tuple
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,16 @@ class Version:
 
     def covers(self, day: date) -> bool:
         return self.start <= day and (self.end is None or day <= self.end)
+
+
+def version_for(versions: Sequence[Version], day: date) -> Tuple[Version, bool]:
+    """The version in force on `day` and True; on a day no version covers, the next one to
+    come (else the last one) and False, so that its dates can be said, never its text."""
+    current = next((v for v in versions if v.covers(day)), None)
+    if current is not None:
+        return current, True
+    later = [v for v in versions if v.start > day]
+    return (later[0] if later else versions[-1]), False
 
 
 @dataclass(frozen=True)

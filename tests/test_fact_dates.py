@@ -101,11 +101,12 @@ def test_a_value_without_its_checked_day_is_refused(data):
 def cep_copy(data, monkeypatch):
     """cep.yml read from the copy, the caches emptied before and after."""
     monkeypatch.setattr(cep, "FILE", data / "cep.yml")
-    cep.operators.cache_clear()
-    cep.common_validity.cache_clear()
+    caches = (cep._data, cep.operators, cep.common_validity)
+    for cache in caches:
+        cache.cache_clear()
     yield data / "cep.yml"
-    cep.operators.cache_clear()
-    cep.common_validity.cache_clear()
+    for cache in caches:
+        cache.cache_clear()
 
 
 @pytest.mark.parametrize("field", ["from", "last_checked"])
