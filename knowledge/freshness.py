@@ -64,9 +64,9 @@ class Fact:
     kind: str          # French, e.g. « FAQ », « sujet », « montant »
     id: str
     file: str
-    start: Optional[date]
+    start: date        # the loader refuses a fact without its dates: every fact has them
     end: Optional[date]
-    last_checked: Optional[date]
+    last_checked: date
     sources: Tuple[Source, ...]
 
 
@@ -89,14 +89,13 @@ class Report:
     overdue: List[Fact] = field(default_factory=list)
     due_soon: List[Fact] = field(default_factory=list)
     ending_soon: List[Fact] = field(default_factory=list)
-    undated: List[Fact] = field(default_factory=list)
     uncited: List[Source] = field(default_factory=list)
     single_unofficial: List[Fact] = field(default_factory=list)
     unofficial: List[Fact] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not self.overdue and not self.undated
+        return not self.overdue
 
 
 def _versions(kind: str, ident: str, file: str, versions) -> Iterable[Fact]:
@@ -179,9 +178,7 @@ def report(day: date) -> Report:
     result = Report(day=day, facts=all_facts, sources=list(base().sources.values()), watches=watches())
     horizon = day + timedelta(days=SOON_DAYS)
     for fact in all_facts:
-        if fact.last_checked is None or fact.start is None:
-            result.undated.append(fact)
-        elif is_stale(fact.last_checked, day):
+        if is_stale(fact.last_checked, day):
             result.overdue.append(fact)
         elif check_due(fact.last_checked) <= horizon:
             result.due_soon.append(fact)
@@ -204,8 +201,6 @@ def months_since(last_checked: date, day: date) -> int:
 def age_counts(found: Sequence[Fact], day: date) -> List[Tuple[str, int]]:
     counts = Counter()
     for fact in found:
-        if fact.last_checked is None:
-            continue
         age = months_since(fact.last_checked, day)
         label = next(text for bound, text in AGE_BUCKETS if bound is None or age < bound)
         counts[label] += 1
@@ -238,7 +233,6 @@ def summary(result: Report) -> str:
     lines = [
         f"Fraîcheur du contenu au {_when(result.day)} : {len(result.facts)} faits, {len(result.sources)} sources.",
         f"- à revérifier (dernière vérification il y a plus de {STALE_AFTER_MONTHS} mois) : {len(result.overdue)}",
-        f"- sans date de début ou de vérification : {len(result.undated)}",
         f"- à revérifier dans les {SOON_DAYS} jours : {len(result.due_soon)}",
         f"- règles ou montants qui prennent fin dans les {SOON_DAYS} jours : {len(result.ending_soon)}",
         f"- changements annoncés à surveiller : {len(result.watches)}",
@@ -284,9 +278,6 @@ def markdown(result: Report) -> str:
 
     out += ["", f"## À revérifier maintenant (plus de {STALE_AFTER_MONTHS} mois)", ""]
     out += _facts_table(result.overdue, "vérifié le", lambda f: _when(f.last_checked))
-    if result.undated:
-        out += ["", "## Faits sans date (refusés au chargement dans une version à jour)", ""]
-        out += _facts_table(result.undated, "manque", lambda f: "début" if f.start is None else "vérification")
     out += ["", f"## À revérifier dans les {SOON_DAYS} jours", ""]
     out += _facts_table(result.due_soon, "à revérifier avant le", lambda f: _when(check_due(f.last_checked)))
     out += ["", f"## Règles et montants qui prennent fin dans les {SOON_DAYS} jours", "",

@@ -99,7 +99,7 @@ def test_an_amount_shows_its_own_source_first():
 
 def test_the_report_lists_what_editors_must_look_at():
     report = freshness.report(TODAY)
-    assert report.ok, [f.id for f in report.overdue + report.undated]
+    assert report.ok, [f.id for f in report.overdue]
     assert len(report.facts) > 300
     # The 2026 participation ends on 31 December: within 90 days of today.
     assert any(f.id == "cpf_participation_forfaitaire" and f.end == date(2026, 12, 31) for f in report.ending_soon)
