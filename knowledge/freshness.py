@@ -13,7 +13,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Iterable, List, Optional, Sequence, Tuple
-from urllib.parse import urlparse
 
 import yaml
 
@@ -168,7 +167,8 @@ def kind_of(source: Source) -> str:
 
 
 def host(source: Source) -> str:
-    return (urlparse(source.url).hostname or "").removeprefix("www.")
+    """The site of a source, « www. » aside: one row per site in the report."""
+    return source_policy.host(source.url).removeprefix("www.")
 
 
 def report(day: date) -> Report:
